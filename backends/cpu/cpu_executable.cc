@@ -425,6 +425,11 @@ absl::Status CpuExecutable::RunSteps(std::span<const Value> inputs, std::vector<
   return absl::OkStatus();
 }
 
+int64_t CpuExecutable::PeakMemoryBytes() const {
+  CpuMemoryStats stats = last_memory_stats();
+  return stats.arena_bytes + stats.peak_heap_bytes;
+}
+
 CpuMemoryStats CpuExecutable::last_memory_stats() const {
   std::lock_guard<std::mutex> lock(plans_mutex_);
   return last_stats_;

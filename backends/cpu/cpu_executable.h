@@ -53,6 +53,7 @@ class CpuExecutable : public Executable, public SubgraphRunner {
                    const KernelContext& parent) const override;
 
   CpuMemoryStats last_memory_stats() const;
+  int64_t PeakMemoryBytes() const override;
 
  private:
   struct Step;

@@ -74,6 +74,9 @@ class Executable {
   // the work is complete. Thread-safe: concurrent Run calls are allowed.
   virtual absl::Status Run(std::span<const Value> inputs, std::vector<Value>& outputs,
                            const RunContext& context) const = 0;
+  // Bytes of intermediate memory the most recent run used at its peak (0
+  // when not tracked). Approximate under concurrent runs.
+  virtual int64_t PeakMemoryBytes() const { return 0; }
 };
 
 class Device {
