@@ -1,0 +1,574 @@
+#include "backends/gpu/emulator/emu_runtime.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+#include <boost/context/stack_context.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+namespace braid::backends::gpu::emu {
+
+namespace handles {
+struct StreamImpl {
+  int device = 0;
+};
+struct EventImpl {
+  std::chrono::steady_clock::time_point time;
+  bool recorded = false;
+};
+}  // namespace handles
+
+namespace {
+
+namespace ctx = boost::context;
+
+constexpr EmulatedDeviceConfig kDevices[kNumEmulatedDevices] = {{"emu-amd", 64}, {"emu-nvidia", 32}};
+constexpr int kMaxBlockThreads = 1024;
+constexpr size_t kDeviceAlignment = 256;
+
+thread_local int tls_device = 0;
+thread_local int tls_last_error = kEmuSuccess;
+
+[[noreturn]] void Fatal(const char* what) {
+  std::fprintf(stderr, "braid GPU emulator: %s\n", what);
+  std::fflush(stderr);
+  std::abort();
+}
+
+int DefaultWorkers() {
+  if (const char* env = std::getenv("BRAID_EMU_THREADS")) {
+    int n = std::atoi(env);
+    if (n >= 1) return n;
+  }
+  unsigned hw = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(hw == 0 ? 1u : hw, 1u, 8u));
+}
+
+std::mutex g_arena_mu;
+int g_workers = 0;  // 0 = not yet decided
+std::shared_ptr<tbb::task_arena> g_arena;
+
+std::shared_ptr<tbb::task_arena> Arena() {
+  std::lock_guard<std::mutex> lock(g_arena_mu);
+  if (g_workers == 0) g_workers = DefaultWorkers();
+  if (!g_arena) g_arena = std::make_shared<tbb::task_arena>(g_workers);
+  return g_arena;
+}
+
+// Live device allocations, so that Free can reject foreign pointers.
+std::mutex g_alloc_mu;
+std::unordered_set<void*>& Allocations() {
+  static auto* set = new std::unordered_set<void*>();
+  return *set;
+}
+
+// ---------------------------------------------------------------- stacks
+
+// Fixed-size fiber stacks with a guard page, recycled per worker thread.
+class StackPool {
+ public:
+  static constexpr size_t kStackBytes = 64 * 1024;
+
+  StackPool() : page_(static_cast<size_t>(::sysconf(_SC_PAGESIZE))) {}
+  StackPool(const StackPool&) = delete;
+  StackPool& operator=(const StackPool&) = delete;
+  ~StackPool() {
+    for (void* base : regions_) ::munmap(base, kStackBytes + page_);
+  }
+
+  ctx::stack_context Allocate() {
+    if (free_.empty()) {
+      void* base = ::mmap(nullptr, kStackBytes + page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (base == MAP_FAILED) throw std::bad_alloc();
+      ::mprotect(base, page_, PROT_NONE);  // overflow faults instead of corrupting a neighbour
+      // Stagger stack tops across cache sets: equal page offsets would make
+      // every fiber's hot frames compete for the same few L1 sets.
+      const size_t color = (regions_.size() * 320) % 4096;
+      ctx::stack_context sc;
+      sc.size = kStackBytes - color;
+      sc.sp = static_cast<char*>(base) + page_ + kStackBytes - color;
+      regions_.push_back(base);
+      return sc;
+    }
+    ctx::stack_context sc = free_.back();
+    free_.pop_back();
+    return sc;
+  }
+  void Release(ctx::stack_context sc) { free_.push_back(sc); }
+
+ private:
+  size_t page_;
+  std::vector<ctx::stack_context> free_;
+  std::vector<void*> regions_;
+};
+
+struct PooledStackAllocator {
+  StackPool* pool;
+  ctx::stack_context allocate() { return pool->Allocate(); }
+  void deallocate(ctx::stack_context& sc) noexcept { pool->Release(sc); }
+};
+
+Dim3 Unflatten(int linear, Dim3 dims) {
+  if (dims.y == 1 && dims.z == 1) return Dim3(static_cast<unsigned>(linear), 0, 0);
+  return Dim3(linear % dims.x, (linear / dims.x) % dims.y, linear / (dims.x * dims.y));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- blocks
+
+struct WarpBarrierState {
+  int live = 0;
+  int arrived = 0;
+  unsigned generation = 0;
+};
+
+// One block in flight on a worker. GPU threads are fibers 0..n-1 and the
+// worker's own context is fiber n. A waiting thread switches directly to the
+// next live thread (round-robin), so each wait costs one context switch.
+struct BlockState {
+  int num_threads = 0;
+  int warp_size = 1;
+  int warp_shift = 0;  // log2(warp_size)
+  Dim3 dims;
+  int live = 0;
+  int arrived = 0;
+  unsigned generation = 0;
+  uint64_t progress = 0;  // bumped by every arrival and exit
+  uint64_t progress_seen = 0;
+  int stalled_switches = 0;  // consecutive switches without progress: deadlock detector
+  int current = 0;           // the context now running
+  int switcher = 0;          // the context that switched to `current`
+  std::vector<WarpBarrierState> warps;
+  std::vector<uint64_t> slots;     // [warp][bank][lane]
+  std::vector<unsigned> slot_gen;  // warp barrier generation a slot was written in
+  std::vector<uint8_t> parity;     // per thread: which slot bank its next exchange uses
+  std::vector<uint8_t> alive;      // per thread
+  std::vector<ctx::fiber> fibers;  // suspended contexts; index num_threads = the worker
+
+  void Reset(int threads, int ws, Dim3 block_dims) {
+    num_threads = threads;
+    warp_size = ws;
+    warp_shift = 0;
+    while ((1 << warp_shift) < ws) ++warp_shift;
+    dims = block_dims;
+    live = threads;
+    arrived = 0;
+    generation = 0;
+    progress = progress_seen = 0;
+    stalled_switches = 0;
+    current = switcher = threads;
+    const int num_warps = (threads + ws - 1) / ws;
+    warps.assign(num_warps, WarpBarrierState{});
+    for (int w = 0; w < num_warps; ++w) warps[w].live = std::min(ws, threads - w * ws);
+    slots.assign(static_cast<size_t>(num_warps) * 2 * ws, 0);
+    slot_gen.assign(slots.size(), ~0u);
+    parity.assign(threads, 0);
+    alive.assign(threads, 1);
+    fibers.resize(threads + 1);
+  }
+
+  // The next live thread after `from` in round-robin order, or the worker
+  // context when none is left.
+  int NextAfter(int from) const {
+    int t = from;
+    for (int k = 0; k < num_threads; ++k) {
+      if (++t >= num_threads) t = 0;
+      if (alive[t]) return t;
+    }
+    return num_threads;
+  }
+
+  // Makes `target` the running context; the caller then transfers to it.
+  void PrepareSwitch(int target) {
+    switcher = current;
+    current = target;
+    if (target < num_threads) {
+      tls_thread.thread_idx = Unflatten(target, dims);
+      tls_thread.linear_tid = target;
+    }
+  }
+
+  // Called by a fiber right after it is resumed with `from`, the context
+  // of whoever switched to it.
+  void Arrived(ctx::fiber&& from) { fibers[switcher] = std::move(from); }
+
+  // Suspends the running GPU thread in favour of the next live one.
+  void Yield() {
+    if (progress != progress_seen) {
+      progress_seen = progress;
+      stalled_switches = 0;
+    } else if (++stalled_switches > live + 1) {
+      Fatal("deadlock: every live thread of a block waits at a barrier or warp operation that the others never reach");
+    }
+    const int target = NextAfter(current);
+    if (target == current) return;  // alone: nothing else can run
+    PrepareSwitch(target);
+    Arrived(std::move(fibers[target]).resume());
+  }
+
+  void OnExit(int tid) {
+    alive[tid] = 0;
+    --live;
+    ++progress;
+    if (arrived > 0 && arrived >= live) {
+      arrived = 0;
+      ++generation;
+    }
+    WarpBarrierState& w = warps[tid >> warp_shift];
+    --w.live;
+    if (w.arrived > 0 && w.arrived >= w.live) {
+      w.arrived = 0;
+      ++w.generation;
+    }
+  }
+};
+
+namespace {
+
+// Per worker thread: runs whole blocks, one at a time.
+class BlockRunner {
+ public:
+  void RunCooperative(KernelInvoker invoke, const void* closure, int num_threads) {
+    BlockState& b = block_;
+    b.Reset(num_threads, tls_thread.warp_size, tls_thread.block_dim);
+    tls_thread.block = &b;
+    for (int i = 0; i < num_threads; ++i) {
+      b.fibers[i] = ctx::fiber(std::allocator_arg, PooledStackAllocator{&stacks_},
+                               [&b, i, invoke, closure](ctx::fiber&& from) -> ctx::fiber {
+                                 b.Arrived(std::move(from));
+                                 invoke(closure);
+                                 b.OnExit(i);
+                                 const int next = b.NextAfter(i);
+                                 b.PrepareSwitch(next);
+                                 return std::move(b.fibers[next]);
+                               });
+    }
+    // Runs until the last thread exits and switches back here.
+    b.PrepareSwitch(0);
+    b.Arrived(std::move(b.fibers[0]).resume());
+    tls_thread.block = nullptr;
+  }
+
+  static void RunIndependent(KernelInvoker invoke, const void* closure, int num_threads) {
+    tls_thread.block = nullptr;
+    const Dim3 dims = tls_thread.block_dim;
+    for (int i = 0; i < num_threads; ++i) {
+      tls_thread.thread_idx = Unflatten(i, dims);
+      tls_thread.linear_tid = i;
+      invoke(closure);
+    }
+  }
+
+ private:
+  StackPool stacks_;  // outlives block_'s fibers
+  BlockState block_;
+};
+
+BlockRunner& LocalRunner() {
+  thread_local BlockRunner runner;
+  return runner;
+}
+
+BlockState* CooperativeBlock(const char* op) {
+  BlockState* b = tls_thread.block;
+  if (b == nullptr) {
+    static thread_local char msg[160];
+    std::snprintf(msg, sizeof(msg), "%s called from a kernel launched as LaunchMode::kIndependent", op);
+    Fatal(msg);
+  }
+  return b;
+}
+
+void WarpBarrier(BlockState& b, int tid) {
+  WarpBarrierState& w = b.warps[tid >> b.warp_shift];
+  const unsigned gen = w.generation;
+  ++b.progress;
+  if (++w.arrived >= w.live) {
+    w.arrived = 0;
+    ++w.generation;
+    return;
+  }
+  while (w.generation == gen) b.Yield();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- kernel side
+
+void SyncThreads() {
+  BlockState& b = *CooperativeBlock("SyncThreads");
+  const unsigned gen = b.generation;
+  ++b.progress;
+  if (++b.arrived >= b.live) {
+    b.arrived = 0;
+    ++b.generation;
+    return;
+  }
+  while (b.generation == gen) b.Yield();
+}
+
+void WarpSync() {
+  BlockState& b = *CooperativeBlock("WarpSync");
+  WarpBarrier(b, tls_thread.linear_tid);
+}
+
+namespace {
+
+// Publishes `value` for the calling lane in the next slot bank and waits
+// for the warp. Returns the bank's slots; a slot is valid for this exchange
+// when its generation equals *generation (lanes that exited before the
+// exchange left older generations behind).
+uint64_t* Publish(BlockState& b, uint64_t value, unsigned* generation) {
+  const int tid = tls_thread.linear_tid;
+  const int ws = b.warp_size;
+  const int warp = tid >> b.warp_shift;
+  const int lane = tid & (ws - 1);
+  // Two banks: a lane can be at most one exchange ahead of the slowest lane
+  // of its warp, so alternating banks never overwrites an unread value.
+  const int bank = b.parity[tid];
+  b.parity[tid] ^= 1;
+  const size_t base = (static_cast<size_t>(warp) * 2 + bank) * ws;
+  *generation = b.warps[warp].generation;
+  b.slots[base + lane] = value;
+  b.slot_gen[base + lane] = *generation;
+  WarpBarrier(b, tid);
+  return b.slots.data() + base;
+}
+
+}  // namespace
+
+uint64_t WarpExchange(uint64_t mine, int src_lane) {
+  BlockState& b = *CooperativeBlock("a warp shuffle");
+  unsigned gen = 0;
+  const uint64_t* slots = Publish(b, mine, &gen);
+  if (src_lane < 0 || src_lane >= b.warp_size) return mine;
+  const size_t index = static_cast<size_t>(slots - b.slots.data()) + src_lane;
+  return b.slot_gen[index] == gen ? slots[src_lane] : mine;
+}
+
+uint64_t WarpBallot(bool predicate) {
+  BlockState& b = *CooperativeBlock("Ballot");
+  unsigned gen = 0;
+  const uint64_t* slots = Publish(b, predicate ? 1 : 0, &gen);
+  const size_t base = static_cast<size_t>(slots - b.slots.data());
+  uint64_t mask = 0;
+  for (int lane = 0; lane < b.warp_size; ++lane) {
+    if (b.slot_gen[base + lane] == gen && slots[lane] != 0) mask |= uint64_t{1} << lane;
+  }
+  return mask;
+}
+
+// ---------------------------------------------------------------- launch
+
+int Launch(StreamImpl* stream, Dim3 grid, Dim3 block, size_t dynamic_shared_bytes, LaunchMode mode,
+           KernelInvoker invoke, const void* closure) {
+  const int64_t threads = int64_t{block.x} * block.y * block.z;
+  const int64_t blocks = int64_t{grid.x} * grid.y * grid.z;
+  if (threads < 1 || threads > kMaxBlockThreads || blocks < 1 || block.z > 64 || grid.y > 65535 ||
+      grid.z > 65535 || dynamic_shared_bytes != 0 || invoke == nullptr) {
+    tls_last_error = kEmuErrorInvalidConfiguration;
+    return tls_last_error;
+  }
+  const int device = stream != nullptr ? stream->device : tls_device;
+  const int warp_size = kDevices[device].warp_size;
+  const int num_threads = static_cast<int>(threads);
+
+  auto run_blocks = [=](int64_t begin, int64_t end) {
+    ThreadState saved = tls_thread;  // launches may nest inside another worker's task
+    tls_thread.block_dim = block;
+    tls_thread.grid_dim = grid;
+    tls_thread.warp_size = warp_size;
+    for (int64_t b = begin; b < end; ++b) {
+      tls_thread.block_idx = Dim3(static_cast<unsigned>(b % grid.x), static_cast<unsigned>((b / grid.x) % grid.y),
+                                  static_cast<unsigned>(b / (int64_t{grid.x} * grid.y)));
+      if (mode == LaunchMode::kCooperative) {
+        LocalRunner().RunCooperative(invoke, closure, num_threads);
+      } else {
+        BlockRunner::RunIndependent(invoke, closure, num_threads);
+      }
+    }
+    tls_thread = saved;
+  };
+
+  // Small launches run on the calling thread; larger ones spread blocks
+  // over the workers in chunks of at least ~16K emulated threads.
+  const int64_t total_threads = blocks * threads;
+  if (blocks == 1 || total_threads < 16384 || WorkerThreads() == 1) {
+    run_blocks(0, blocks);
+  } else {
+    const int64_t grain = std::max<int64_t>(1, 16384 / threads);
+    Arena()->execute([&] {
+      tbb::parallel_for(tbb::blocked_range<int64_t>(0, blocks, grain),
+                        [&](const tbb::blocked_range<int64_t>& r) { run_blocks(r.begin(), r.end()); });
+    });
+  }
+  return kEmuSuccess;
+}
+
+// ---------------------------------------------------------------- host API
+
+const EmulatedDeviceConfig& DeviceConfig(int ordinal) { return kDevices[ordinal]; }
+
+void SetWorkerThreads(int count) {
+  std::lock_guard<std::mutex> lock(g_arena_mu);
+  g_workers = count >= 1 ? count : DefaultWorkers();
+  g_arena.reset();
+}
+
+int WorkerThreads() {
+  std::lock_guard<std::mutex> lock(g_arena_mu);
+  if (g_workers == 0) g_workers = DefaultWorkers();
+  return g_workers;
+}
+
+int GetLastError() {
+  int e = tls_last_error;
+  tls_last_error = kEmuSuccess;
+  return e;
+}
+
+int GetDeviceCount(int* count) {
+  if (count == nullptr) return kEmuErrorInvalidValue;
+  *count = kNumEmulatedDevices;
+  return kEmuSuccess;
+}
+
+int SetDevice(int ordinal) {
+  if (ordinal < 0 || ordinal >= kNumEmulatedDevices) return kEmuErrorInvalidDevice;
+  tls_device = ordinal;
+  return kEmuSuccess;
+}
+
+int GetDevice(int* ordinal) {
+  if (ordinal == nullptr) return kEmuErrorInvalidValue;
+  *ordinal = tls_device;
+  return kEmuSuccess;
+}
+
+int Malloc(void** ptr, size_t bytes) {
+  if (ptr == nullptr) return kEmuErrorInvalidValue;
+  void* p = ::operator new(std::max<size_t>(bytes, 1), std::align_val_t(kDeviceAlignment), std::nothrow);
+  if (p == nullptr) return kEmuErrorMemoryAllocation;
+  {
+    std::lock_guard<std::mutex> lock(g_alloc_mu);
+    Allocations().insert(p);
+  }
+  *ptr = p;
+  return kEmuSuccess;
+}
+
+int Free(void* ptr) {
+  if (ptr == nullptr) return kEmuSuccess;
+  {
+    std::lock_guard<std::mutex> lock(g_alloc_mu);
+    if (Allocations().erase(ptr) == 0) return kEmuErrorInvalidValue;
+  }
+  ::operator delete(ptr, std::align_val_t(kDeviceAlignment));
+  return kEmuSuccess;
+}
+
+int Memcpy(void* dst, const void* src, size_t bytes, StreamImpl*) {
+  if (bytes == 0) return kEmuSuccess;
+  if (dst == nullptr || src == nullptr) return kEmuErrorInvalidValue;
+  std::memmove(dst, src, bytes);
+  return kEmuSuccess;
+}
+
+int Memset(void* dst, int value, size_t bytes, StreamImpl*) {
+  if (bytes == 0) return kEmuSuccess;
+  if (dst == nullptr) return kEmuErrorInvalidValue;
+  std::memset(dst, value, bytes);
+  return kEmuSuccess;
+}
+
+int StreamCreate(StreamImpl** stream) {
+  if (stream == nullptr) return kEmuErrorInvalidValue;
+  *stream = new (std::nothrow) StreamImpl{tls_device};
+  return *stream == nullptr ? kEmuErrorMemoryAllocation : kEmuSuccess;
+}
+
+int StreamDestroy(StreamImpl* stream) {
+  if (stream == nullptr) return kEmuErrorInvalidResourceHandle;
+  delete stream;
+  return kEmuSuccess;
+}
+
+int StreamSynchronize(StreamImpl*) { return kEmuSuccess; }  // work completes at enqueue
+int StreamWaitEvent(StreamImpl*, EventImpl* event) {
+  return event == nullptr ? kEmuErrorInvalidResourceHandle : kEmuSuccess;
+}
+
+int EventCreate(EventImpl** event) {
+  if (event == nullptr) return kEmuErrorInvalidValue;
+  *event = new (std::nothrow) EventImpl();
+  return *event == nullptr ? kEmuErrorMemoryAllocation : kEmuSuccess;
+}
+
+int EventDestroy(EventImpl* event) {
+  if (event == nullptr) return kEmuErrorInvalidResourceHandle;
+  delete event;
+  return kEmuSuccess;
+}
+
+int EventRecord(EventImpl* event, StreamImpl*) {
+  if (event == nullptr) return kEmuErrorInvalidResourceHandle;
+  event->time = std::chrono::steady_clock::now();
+  event->recorded = true;
+  return kEmuSuccess;
+}
+
+int EventSynchronize(EventImpl* event) { return event == nullptr ? kEmuErrorInvalidResourceHandle : kEmuSuccess; }
+
+int EventElapsedMs(float* ms, EventImpl* start, EventImpl* stop) {
+  if (ms == nullptr || start == nullptr || stop == nullptr) return kEmuErrorInvalidValue;
+  if (!start->recorded || !stop->recorded) return kEmuErrorInvalidResourceHandle;
+  *ms = std::chrono::duration<float, std::milli>(stop->time - start->time).count();
+  return kEmuSuccess;
+}
+
+const char* ErrorName(int code) {
+  switch (code) {
+    case kEmuSuccess: return "emuSuccess";
+    case kEmuErrorInvalidValue: return "emuErrorInvalidValue";
+    case kEmuErrorMemoryAllocation: return "emuErrorMemoryAllocation";
+    case kEmuErrorInvalidConfiguration: return "emuErrorInvalidConfiguration";
+    case kEmuErrorNoDevice: return "emuErrorNoDevice";
+    case kEmuErrorInvalidDevice: return "emuErrorInvalidDevice";
+    case kEmuErrorInvalidResourceHandle: return "emuErrorInvalidResourceHandle";
+    case kEmuErrorLaunchFailure: return "emuErrorLaunchFailure";
+    default: return "emuErrorUnknown";
+  }
+}
+
+const char* ErrorString(int code) {
+  switch (code) {
+    case kEmuSuccess: return "no error";
+    case kEmuErrorInvalidValue: return "invalid argument";
+    case kEmuErrorMemoryAllocation: return "out of emulated device memory";
+    case kEmuErrorInvalidConfiguration: return "invalid launch configuration";
+    case kEmuErrorNoDevice: return "no emulated device";
+    case kEmuErrorInvalidDevice: return "invalid device ordinal";
+    case kEmuErrorInvalidResourceHandle: return "invalid stream or event handle";
+    case kEmuErrorLaunchFailure: return "kernel launch failed";
+    default: return "unknown error";
+  }
+}
+
+}  // namespace braid::backends::gpu::emu
