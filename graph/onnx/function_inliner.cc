@@ -1,8 +1,10 @@
 #include "graph/onnx/function_inliner.h"
 
 #include <exception>
+#include <functional>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "onnx/defs/schema.h"
 
@@ -16,16 +18,46 @@ const onnx::OpSchema* FindSchema(const onnx::NodeProto& node, int opset) {
   return onnx::OpSchemaRegistry::Schema(node.op_type(), opset, domain);
 }
 
-// Rewrites names of one body node: formals -> actuals, internals -> prefixed.
+using RenameFn = std::function<void(std::string*)>;
+
+// Renames the names a nested graph reads from enclosing scopes (names it
+// does not define itself), recursively; `bound` holds names defined by the
+// nested graphs between the function body and this one.
+void RenameFreeNames(onnx::GraphProto& g, absl::flat_hash_set<std::string> bound, const RenameFn& rename) {
+  for (const auto& vi : g.input()) bound.insert(vi.name());
+  for (const auto& t : g.initializer()) bound.insert(t.name());
+  for (const auto& n : g.node()) {
+    for (const auto& o : n.output()) bound.insert(o);
+  }
+  for (onnx::NodeProto& n : *g.mutable_node()) {
+    for (std::string& in : *n.mutable_input()) {
+      if (!in.empty() && !bound.contains(in)) rename(&in);
+    }
+    for (onnx::AttributeProto& a : *n.mutable_attribute()) {
+      if (a.has_g()) RenameFreeNames(*a.mutable_g(), bound, rename);
+      for (onnx::GraphProto& sub : *a.mutable_graphs()) RenameFreeNames(sub, bound, rename);
+    }
+  }
+  for (onnx::ValueInfoProto& out : *g.mutable_output()) {
+    if (!bound.contains(out.name())) rename(out.mutable_name());
+  }
+}
+
+// Rewrites names of one body node: formals -> actuals, internals -> prefixed,
+// including the outer names its nested graphs read.
 void RenameValues(onnx::NodeProto& n, const absl::flat_hash_map<std::string, std::string>& actual,
                   const std::string& prefix) {
-  auto rename = [&](std::string* name) {
+  RenameFn rename = [&](std::string* name) {
     if (name->empty()) return;
     auto it = actual.find(*name);
     *name = it != actual.end() ? it->second : absl::StrCat(prefix, *name);
   };
   for (std::string& in : *n.mutable_input()) rename(&in);
   for (std::string& out : *n.mutable_output()) rename(&out);
+  for (onnx::AttributeProto& a : *n.mutable_attribute()) {
+    if (a.has_g()) RenameFreeNames(*a.mutable_g(), {}, rename);
+    for (onnx::GraphProto& sub : *a.mutable_graphs()) RenameFreeNames(sub, {}, rename);
+  }
   if (!n.name().empty()) n.set_name(absl::StrCat(prefix, n.name()));
 }
 

@@ -194,7 +194,7 @@ absl::StatusOr<Tensor> ParseTensorProto(std::string_view bytes,
 
 namespace {
 
-absl::StatusOr<Value> ValueFromSequence(const onnx::SequenceProto& seq) {
+absl::StatusOr<::braid::Value> ValueFromSequence(const onnx::SequenceProto& seq) {
   std::vector<Tensor> items;
   DataType elem = DataType::kUndefined;
   if (seq.elem_type() != onnx::SequenceProto::TENSOR && seq.elem_type() != onnx::SequenceProto::UNDEFINED) {
@@ -205,19 +205,19 @@ absl::StatusOr<Value> ValueFromSequence(const onnx::SequenceProto& seq) {
     elem = t.dtype();
     items.push_back(std::move(t));
   }
-  return Value::Sequence(std::move(items), elem);
+  return ::braid::Value::Sequence(std::move(items), elem);
 }
 
 }  // namespace
 
-absl::StatusOr<Value> ParseValueProto(std::string_view bytes, const ValueType& expected) {
+absl::StatusOr<::braid::Value> ParseValueProto(std::string_view bytes, const ValueType& expected) {
   int size = static_cast<int>(bytes.size());
   switch (expected.kind) {
     case ValueType::Kind::kSequence: {
       onnx::SequenceProto seq;
       if (!seq.ParseFromArray(bytes.data(), size)) return absl::InvalidArgumentError("not a valid onnx.SequenceProto");
-      BRAID_ASSIGN_OR_RETURN(Value v, ValueFromSequence(seq));
-      if (v.sequence().empty()) v = Value::Sequence({}, expected.ScalarType());
+      BRAID_ASSIGN_OR_RETURN(::braid::Value v, ValueFromSequence(seq));
+      if (v.sequence().empty()) v = ::braid::Value::Sequence({}, expected.ScalarType());
       return v;
     }
     case ValueType::Kind::kOptional: {
@@ -225,19 +225,19 @@ absl::StatusOr<Value> ParseValueProto(std::string_view bytes, const ValueType& e
       if (!opt.ParseFromArray(bytes.data(), size)) return absl::InvalidArgumentError("not a valid onnx.OptionalProto");
       if (opt.has_tensor_value()) {
         BRAID_ASSIGN_OR_RETURN(Tensor t, TensorFromProto(opt.tensor_value(), std::nullopt));
-        return Value(std::move(t));
+        return ::braid::Value(std::move(t));
       }
       if (opt.has_sequence_value()) return ValueFromSequence(opt.sequence_value());
-      return Value();
+      return ::braid::Value();
     }
     default: {
       BRAID_ASSIGN_OR_RETURN(Tensor t, ParseTensorProto(bytes));
-      return Value(std::move(t));
+      return ::braid::Value(std::move(t));
     }
   }
 }
 
-absl::StatusOr<std::string> SerializeValueProto(const Value& value, const std::string& name) {
+absl::StatusOr<std::string> SerializeValueProto(const ::braid::Value& value, const std::string& name) {
   std::string out;
   if (value.is_tensor()) {
     onnx::TensorProto proto;

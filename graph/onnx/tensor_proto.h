@@ -25,12 +25,12 @@ absl::StatusOr<Tensor> ParseTensorProto(std::string_view bytes,
 // Parses a test-data file holding a value of type `expected`: TensorProto
 // for tensors, SequenceProto for sequences, OptionalProto for optionals.
 // With an unknown expected type, TensorProto is tried first.
-absl::StatusOr<Value> ParseValueProto(std::string_view bytes, const ValueType& expected);
+absl::StatusOr<::braid::Value> ParseValueProto(std::string_view bytes, const ValueType& expected);
 
 // Serializes a host value: tensors as TensorProto (raw_data for numeric
 // types, string_data for strings), sequences as SequenceProto, an absent
 // value as an empty OptionalProto. `name` becomes the proto's name field.
-absl::StatusOr<std::string> SerializeValueProto(const Value& value, const std::string& name);
+absl::StatusOr<std::string> SerializeValueProto(const ::braid::Value& value, const std::string& name);
 
 }  // namespace braid::graph::onnx_import
 

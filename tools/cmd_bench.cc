@@ -1,0 +1,112 @@
+// `braid bench MODEL`: steady-state latency (median, p90) and peak memory.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "nlohmann/json.hpp"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "tools/progress.h"
+
+namespace braid::tools {
+
+void RegisterBenchCommand(CLI::App& app, int& exit_code) {
+  struct Args {
+    std::string model;
+    std::vector<std::string> inputs;
+    int threads = 0;
+    int runs = 20;
+    int warmup = 3;
+    uint64_t seed = 1;
+    int64_t free_dim = 1;
+    std::string devices;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("bench", "Measure latency (median, p90) and peak memory of a model");
+  cmd->add_option("model", args->model, "ONNX model file")->required();
+  cmd->add_option("--input", args->inputs, "NAME=FILE; inputs not given are random (fixed seed)");
+  cmd->add_option("--threads", args->threads, "Intra-op threads (0 = all)");
+  cmd->add_option("--runs", args->runs, "Timed runs")->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup", args->warmup, "Untimed runs first")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", args->seed, "Seed for random inputs");
+  cmd->add_option("--free-dim", args->free_dim, "Size given to symbolic dims of random inputs");
+  cmd->add_option("--device", args->devices, "Device preference list (default cpu)");
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->callback([args, &exit_code] {
+    std::unique_ptr<Runtime> runtime = CreateRuntimeOrReport();
+    if (!runtime) {
+      exit_code = 1;
+      return;
+    }
+    absl::StatusOr<std::unique_ptr<Model>> model = runtime->LoadModel(args->model);
+    if (!model.ok()) {
+      exit_code = ReportError(model.status());
+      return;
+    }
+    SessionOptions options;
+    options.devices = SplitList(args->devices);
+    options.intra_op_threads = args->threads;
+    absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, options);
+    absl::StatusOr<NamedValues> inputs = LoadInputs(args->inputs, (*model)->graph());
+    if (inputs.ok()) inputs = AddRandomInputs((*model)->graph(), *std::move(inputs), args->seed, args->free_dim);
+    absl::Status st = !session.ok() ? session.status() : inputs.status();
+    if (!st.ok()) {
+      exit_code = ReportError(st);
+      return;
+    }
+    Progress progress(args->warmup + args->runs);
+    std::vector<double> samples;
+    int64_t peak_bytes = 0;
+    for (int i = 0; i < args->warmup + args->runs; ++i) {
+      progress.Update(i, i < args->warmup ? "warm-up" : "timed runs");
+      RunStats stats;
+      RunOptions run_options;
+      run_options.stats = &stats;
+      auto start = std::chrono::steady_clock::now();
+      absl::StatusOr<NamedValues> out = (*session)->Run(*inputs, run_options);
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      if (!out.ok()) {
+        progress.Finish();
+        exit_code = ReportError(out.status());
+        return;
+      }
+      if (i >= args->warmup) {
+        samples.push_back(ms);
+        peak_bytes = std::max(peak_bytes, stats.peak_memory_bytes);
+      }
+    }
+    progress.Finish();
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    double median = Percentile(samples, 50), p90 = Percentile(samples, 90);
+    double mean = 0;
+    for (double s : samples) mean += s / static_cast<double>(samples.size());
+    if (args->json) {
+      nlohmann::json out = {{"model", args->model},
+                            {"devices", args->devices.empty() ? "cpu" : args->devices},
+                            {"threads", args->threads},
+                            {"runs", args->runs},
+                            {"warmup", args->warmup},
+                            {"median_ms", median},
+                            {"p90_ms", p90},
+                            {"mean_ms", mean},
+                            {"min_ms", Percentile(samples, 0)},
+                            {"max_ms", Percentile(samples, 100)},
+                            {"peak_intermediate_bytes", peak_bytes},
+                            {"max_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024},
+                            {"estimated_gflop", (*session)->EstimatedFlops() / 1e9}};
+      std::cout << out.dump() << "\n";
+    } else {
+      std::cout << args->model << ": median " << median << " ms, p90 " << p90 << " ms, mean " << mean << " ms over "
+                << args->runs << " runs (" << args->warmup << " warm-up), threads "
+                << (args->threads ? std::to_string(args->threads) : std::string("all")) << "\n";
+      std::cout << "peak intermediate memory " << peak_bytes / 1e6 << " MB, process max RSS "
+                << usage.ru_maxrss / 1024.0 << " MB, " << (*session)->EstimatedFlops() / 1e9 << " GFLOP per run ("
+                << (*session)->EstimatedFlops() / 1e6 / median << " GFLOP/s at the median)\n";
+    }
+  });
+}
+
+}  // namespace braid::tools
