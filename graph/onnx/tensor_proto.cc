@@ -106,6 +106,21 @@ absl::StatusOr<std::string> ReadExternal(const onnx::TensorProto& p, const std::
   return ReadExternalData(file, offset, length, p.name());
 }
 
+// Number of values the typed field for `dtype` holds (complex: pairs count once).
+int64_t TypedFieldCount(const onnx::TensorProto& p, DataType dtype) {
+  switch (dtype) {
+    case DataType::kFloat32: return p.float_data_size();
+    case DataType::kComplex64: return p.float_data_size() / 2;
+    case DataType::kFloat64: return p.double_data_size();
+    case DataType::kComplex128: return p.double_data_size() / 2;
+    case DataType::kInt64: return p.int64_data_size();
+    case DataType::kUInt32:
+    case DataType::kUInt64: return p.uint64_data_size();
+    case DataType::kString: return p.string_data_size();
+    default: return p.int32_data_size();
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<Tensor> TensorFromProto(const onnx::TensorProto& p,
@@ -130,10 +145,27 @@ absl::StatusOr<Tensor> TensorFromProto(const onnx::TensorProto& p,
                                                    DataTypeName(dtype), ShapeToString(shape), " needs ",
                                                    count * static_cast<int64_t>(DataTypeSize(dtype))));
   }
-  BRAID_ASSIGN_OR_RETURN(Tensor t, Tensor::Create(dtype, shape));
+  if (!external && !p.has_raw_data() && TypedFieldCount(p, dtype) != count) {
+    return absl::InvalidArgumentError(absl::StrCat("tensor '", name, "': holds ", TypedFieldCount(p, dtype),
+                                                   " values but ", DataTypeName(dtype), ShapeToString(shape),
+                                                   " needs ", count));
+  }
+  std::string external_bytes;
   if (external) {
-    BRAID_ASSIGN_OR_RETURN(std::string bytes, ReadExternal(p, external_data_dir));
-    BRAID_RETURN_IF_ERROR(FillFromBytes(bytes, t, name));
+    BRAID_ASSIGN_OR_RETURN(external_bytes, ReadExternal(p, external_data_dir));
+    if (dtype == DataType::kString || external_bytes.size() != static_cast<uint64_t>(count) * DataTypeSize(dtype)) {
+      return absl::InvalidArgumentError(absl::StrCat("tensor '", name, "': external data has ", external_bytes.size(),
+                                                     " bytes but ", DataTypeName(dtype), ShapeToString(shape),
+                                                     " needs ", count * static_cast<int64_t>(DataTypeSize(dtype))));
+    }
+  }
+  absl::StatusOr<Tensor> created = Tensor::Create(dtype, shape);
+  if (!created.ok()) {
+    return absl::Status(created.status().code(), absl::StrCat("tensor '", name, "': ", created.status().message()));
+  }
+  Tensor t = *std::move(created);
+  if (external) {
+    BRAID_RETURN_IF_ERROR(FillFromBytes(external_bytes, t, name));
   } else if (p.has_raw_data()) {
     BRAID_RETURN_IF_ERROR(FillFromBytes(p.raw_data(), t, name));
   } else {
