@@ -1,0 +1,414 @@
+// RNN, GRU and LSTM (opsets 1-14): forward / reverse / bidirectional,
+// sequence_lens, initial states, layout = 1 (batch-first), activations with
+// activation_alpha/beta, clip, GRU linear_before_reset, LSTM peepholes and
+// input_forget. Computed in float32 (other float types are converted); the
+// input projection of all time steps is one GEMM per direction, the
+// recurrent projection one GEMM per step.
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernel_registry.h"
+#include "backends/cpu/kernels/nn/dnnl_util.h"
+#include "backends/cpu/kernels/nn/nn_util.h"
+
+namespace braid::backends::cpu {
+namespace {
+
+enum class Cell { kRnn, kGru, kLstm };
+
+struct Activation {
+  enum class Kind { kRelu, kTanh, kSigmoid, kAffine, kLeakyRelu, kThresholdedRelu, kScaledTanh, kHardSigmoid, kElu,
+                    kSoftsign, kSoftplus };
+  Kind kind = Kind::kTanh;
+  float alpha = 0.0f, beta = 0.0f;
+
+  void Apply(float* v, int64_t n) const {
+    switch (kind) {
+      case Kind::kRelu:
+        for (int64_t i = 0; i < n; ++i) v[i] = std::max(v[i], 0.0f);
+        break;
+      case Kind::kTanh:
+        for (int64_t i = 0; i < n; ++i) v[i] = std::tanh(v[i]);
+        break;
+      case Kind::kSigmoid:
+        for (int64_t i = 0; i < n; ++i) v[i] = 1.0f / (1.0f + std::exp(-v[i]));
+        break;
+      case Kind::kAffine:
+        for (int64_t i = 0; i < n; ++i) v[i] = alpha * v[i] + beta;
+        break;
+      case Kind::kLeakyRelu:
+        for (int64_t i = 0; i < n; ++i) v[i] = v[i] >= 0.0f ? v[i] : alpha * v[i];
+        break;
+      case Kind::kThresholdedRelu:
+        for (int64_t i = 0; i < n; ++i) v[i] = v[i] > alpha ? v[i] : 0.0f;
+        break;
+      case Kind::kScaledTanh:
+        for (int64_t i = 0; i < n; ++i) v[i] = alpha * std::tanh(beta * v[i]);
+        break;
+      case Kind::kHardSigmoid:
+        for (int64_t i = 0; i < n; ++i) v[i] = std::min(std::max(alpha * v[i] + beta, 0.0f), 1.0f);
+        break;
+      case Kind::kElu:
+        for (int64_t i = 0; i < n; ++i) v[i] = v[i] >= 0.0f ? v[i] : alpha * (std::exp(v[i]) - 1.0f);
+        break;
+      case Kind::kSoftsign:
+        for (int64_t i = 0; i < n; ++i) v[i] = v[i] / (1.0f + std::abs(v[i]));
+        break;
+      case Kind::kSoftplus:
+        for (int64_t i = 0; i < n; ++i) v[i] = std::log1p(std::exp(v[i]));
+        break;
+    }
+  }
+};
+
+// Parses activations (names case-insensitive); alpha/beta are consumed in
+// order by the activations that take them, defaults otherwise.
+absl::StatusOr<std::vector<Activation>> ParseActivations(const KernelInit& init, std::vector<std::string> names,
+                                                         int per_direction, int directions) {
+  BRAID_ASSIGN_OR_RETURN(std::vector<float> alphas, init.GetFloats("activation_alpha", std::vector<float>{}));
+  BRAID_ASSIGN_OR_RETURN(std::vector<float> betas, init.GetFloats("activation_beta", std::vector<float>{}));
+  if (static_cast<int>(names.size()) == per_direction && directions == 2) {
+    std::vector<std::string> twice = names;
+    twice.insert(twice.end(), names.begin(), names.end());
+    names = twice;
+  }
+  if (static_cast<int>(names.size()) != per_direction * directions) {
+    return init.Error(absl::StrCat("expected ", per_direction * directions, " activations, got ", names.size()));
+  }
+  size_t ai = 0, bi = 0;
+  std::vector<Activation> out;
+  for (const std::string& raw : names) {
+    const std::string n = absl::AsciiStrToLower(raw);
+    Activation a;
+    using K = Activation::Kind;
+    float da = 0.0f, db = 0.0f;
+    bool need_a = false, need_b = false;
+    if (n == "relu") {
+      a.kind = K::kRelu;
+    } else if (n == "tanh") {
+      a.kind = K::kTanh;
+    } else if (n == "sigmoid") {
+      a.kind = K::kSigmoid;
+    } else if (n == "affine") {
+      a.kind = K::kAffine, need_a = need_b = true, da = 1.0f;
+    } else if (n == "leakyrelu") {
+      a.kind = K::kLeakyRelu, need_a = true, da = 0.01f;
+    } else if (n == "thresholdedrelu") {
+      a.kind = K::kThresholdedRelu, need_a = true, da = 1.0f;
+    } else if (n == "scaledtanh") {
+      a.kind = K::kScaledTanh, need_a = need_b = true, da = 1.0f, db = 1.0f;
+    } else if (n == "hardsigmoid") {
+      a.kind = K::kHardSigmoid, need_a = need_b = true, da = 0.2f, db = 0.5f;
+    } else if (n == "elu") {
+      a.kind = K::kElu, need_a = true, da = 1.0f;
+    } else if (n == "softsign") {
+      a.kind = K::kSoftsign;
+    } else if (n == "softplus") {
+      a.kind = K::kSoftplus;
+    } else {
+      return init.Error(absl::StrCat("unsupported activation '", raw, "'"));
+    }
+    a.alpha = need_a && ai < alphas.size() ? alphas[ai++] : da;
+    a.beta = need_b && bi < betas.size() ? betas[bi++] : db;
+    out.push_back(a);
+  }
+  return out;
+}
+
+class RecurrentKernel : public Kernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<Kernel>> Create(const KernelInit& init, Cell cell) {
+    auto k = std::unique_ptr<RecurrentKernel>(new RecurrentKernel());
+    k->cell_ = cell;
+    k->gates_ = cell == Cell::kRnn ? 1 : cell == Cell::kGru ? 3 : 4;
+    BRAID_ASSIGN_OR_RETURN(std::string dir, init.GetString("direction", std::string("forward")));
+    if (dir == "forward") {
+      k->directions_ = 1;
+    } else if (dir == "reverse") {
+      k->directions_ = 1;
+      k->reverse_only_ = true;
+    } else if (dir == "bidirectional") {
+      k->directions_ = 2;
+    } else {
+      return init.Error(absl::StrCat("unknown direction '", dir, "'"));
+    }
+    BRAID_ASSIGN_OR_RETURN(k->hidden_, init.GetInt("hidden_size", 0));
+    BRAID_ASSIGN_OR_RETURN(k->layout_, init.GetInt("layout", 0));
+    BRAID_ASSIGN_OR_RETURN(int64_t lbr, init.GetInt("linear_before_reset", 0));
+    k->linear_before_reset_ = lbr != 0;
+    BRAID_ASSIGN_OR_RETURN(int64_t input_forget, init.GetInt("input_forget", 0));
+    k->input_forget_ = input_forget != 0;
+    if (init.node().HasAttribute("clip")) {
+      BRAID_ASSIGN_OR_RETURN(k->clip_, init.GetFloat("clip"));
+      if (k->clip_ <= 0.0f) return init.Error("clip must be positive");
+    }
+    std::vector<std::string> defaults = cell == Cell::kRnn   ? std::vector<std::string>{"Tanh"}
+                                        : cell == Cell::kGru ? std::vector<std::string>{"Sigmoid", "Tanh"}
+                                                             : std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"};
+    BRAID_ASSIGN_OR_RETURN(std::vector<std::string> names, init.node().GetStrings("activations", defaults));
+    BRAID_ASSIGN_OR_RETURN(k->acts_, ParseActivations(init, names, static_cast<int>(defaults.size()), k->directions_));
+    if (k->layout_ != 0 && k->layout_ != 1) return init.Error("layout must be 0 or 1");
+    return std::unique_ptr<Kernel>(std::move(k));
+  }
+
+  absl::Status Compute(KernelContext& ctx) const override;
+
+ private:
+  // Runs one direction over time-major data. xw: [S*B, G*H] input
+  // projections with biases added; y: [S, D, B, H] (may be null).
+  absl::Status RunDirection(KernelContext& ctx, int d, bool reverse, int64_t seq, int64_t batch, int64_t H,
+                            const std::vector<int64_t>& lens, const float* r, const float* rb, const float* peep,
+                            std::vector<float>& xw, float* h, float* c, float* y) const;
+
+  Cell cell_ = Cell::kRnn;
+  int gates_ = 1;
+  int directions_ = 1;
+  bool reverse_only_ = false;
+  int64_t hidden_ = 0;
+  int64_t layout_ = 0;
+  bool linear_before_reset_ = false;
+  bool input_forget_ = false;
+  float clip_ = 0.0f;  // 0 = no clipping
+  std::vector<Activation> acts_;
+};
+
+absl::Status RecurrentKernel::Compute(KernelContext& ctx) const {
+  BRAID_ASSIGN_OR_RETURN(const Tensor* x_t, ctx.RequireTensor(0));
+  BRAID_ASSIGN_OR_RETURN(const Tensor* w_t, ctx.RequireTensor(1));
+  BRAID_ASSIGN_OR_RETURN(const Tensor* r_t, ctx.RequireTensor(2));
+  if (x_t->rank() != 3 || w_t->rank() != 3 || r_t->rank() != 3) return ctx.Error("X, W and R must have rank 3");
+  const int64_t seq = layout_ == 0 ? x_t->dim(0) : x_t->dim(1);
+  const int64_t batch = layout_ == 0 ? x_t->dim(1) : x_t->dim(0);
+  const int64_t input = x_t->dim(2);
+  const int64_t H = hidden_ > 0 ? hidden_ : r_t->dim(2), G = gates_, D = directions_;
+  if (w_t->shape() != Shape{D, G * H, input}) {
+    return ctx.Error(absl::StrCat("W must have shape ", ShapeToString({D, G * H, input}), ", got ",
+                                  ShapeToString(w_t->shape())));
+  }
+  if (r_t->shape() != Shape{D, G * H, H}) {
+    return ctx.Error(absl::StrCat("R must have shape ", ShapeToString({D, G * H, H}), ", got ",
+                                  ShapeToString(r_t->shape())));
+  }
+  const DataType type = x_t->dtype();
+  BRAID_ASSIGN_OR_RETURN(std::vector<float> xv, TensorAs<float>(*x_t));
+  BRAID_ASSIGN_OR_RETURN(std::vector<float> w, TensorAs<float>(*w_t));
+  BRAID_ASSIGN_OR_RETURN(std::vector<float> r, TensorAs<float>(*r_t));
+  std::vector<float> bias(D * 2 * G * H, 0.0f);
+  if (ctx.has_input(3)) {
+    if (ctx.input(3).num_elements() != D * 2 * G * H) return ctx.Error("B has the wrong number of elements");
+    BRAID_ASSIGN_OR_RETURN(bias, TensorAs<float>(ctx.input(3)));
+  }
+  std::vector<int64_t> lens(batch, seq);
+  if (ctx.has_input(4)) {
+    BRAID_ASSIGN_OR_RETURN(lens, TensorAs<int64_t>(ctx.input(4)));
+    if (static_cast<int64_t>(lens.size()) != batch) return ctx.Error("sequence_lens must have batch_size elements");
+    for (int64_t l : lens) {
+      if (l < 0 || l > seq) return ctx.Error(absl::StrCat("sequence length ", l, " is outside [0, ", seq, "]"));
+    }
+  }
+  // States in [D, B, H] order.
+  auto load_state = [&](int idx, std::vector<float>& s) -> absl::Status {
+    s.assign(D * batch * H, 0.0f);
+    if (!ctx.has_input(idx)) return absl::OkStatus();
+    const Tensor& t = ctx.input(idx);
+    if (t.num_elements() != D * batch * H) return ctx.Error(absl::StrCat("input ", idx, " has the wrong size"));
+    BRAID_ASSIGN_OR_RETURN(std::vector<float> v, TensorAs<float>(t));
+    if (layout_ == 0) {
+      s = std::move(v);
+    } else {  // [B, D, H]
+      for (int64_t b = 0; b < batch; ++b) {
+        for (int64_t d = 0; d < D; ++d) std::copy_n(&v[(b * D + d) * H], H, &s[(d * batch + b) * H]);
+      }
+    }
+    return absl::OkStatus();
+  };
+  std::vector<float> h, c;
+  BRAID_RETURN_IF_ERROR(load_state(5, h));
+  if (cell_ == Cell::kLstm) BRAID_RETURN_IF_ERROR(load_state(6, c));
+  std::vector<float> peep;
+  if (cell_ == Cell::kLstm && ctx.has_input(7)) {
+    if (ctx.input(7).num_elements() != D * 3 * H) return ctx.Error("P must have shape [num_directions, 3*hidden]");
+    BRAID_ASSIGN_OR_RETURN(peep, TensorAs<float>(ctx.input(7)));
+  }
+  // Time-major X.
+  if (layout_ == 1) {
+    std::vector<float> tm(xv.size());
+    for (int64_t b = 0; b < batch; ++b) {
+      for (int64_t t = 0; t < seq; ++t) std::copy_n(&xv[(b * seq + t) * input], input, &tm[(t * batch + b) * input]);
+    }
+    xv = std::move(tm);
+  }
+  const bool want_y = ctx.num_outputs() > 0 && ctx.output_wanted(0);
+  std::vector<float> y(want_y ? seq * D * batch * H : 0, 0.0f);
+  SetDnnlThreads(ctx.num_threads());
+  for (int d = 0; d < D; ++d) {
+    const bool reverse = reverse_only_ || d == 1;
+    const float* wb = bias.data() + d * 2 * G * H;
+    const float* rb = wb + G * H;
+    // xw = X W^T + Wb (+ Rb where it is a plain sum).
+    std::vector<float> xw(seq * batch * G * H);
+    for (int64_t i = 0; i < seq * batch; ++i) {
+      for (int64_t j = 0; j < G * H; ++j) {
+        const bool rb_inside = cell_ == Cell::kGru && j >= 2 * H && linear_before_reset_;
+        xw[i * G * H + j] = wb[j] + (rb_inside ? 0.0f : rb[j]);
+      }
+    }
+    BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, seq * batch, G * H, input, 1.0f, xv.data(), input,
+                                    w.data() + d * G * H * input, input, 1.0f, xw.data(), G * H));
+    BRAID_RETURN_IF_ERROR(RunDirection(ctx, d, reverse, seq, batch, H, lens, r.data() + d * G * H * H, rb,
+                                       peep.empty() ? nullptr : peep.data() + d * 3 * H, xw, h.data() + d * batch * H,
+                                       cell_ == Cell::kLstm ? c.data() + d * batch * H : nullptr,
+                                       want_y ? y.data() : nullptr));
+  }
+  // Outputs, converted to the input type and layout.
+  auto emit = [&](int idx, const std::vector<float>& v, Shape shape) -> absl::Status {
+    if (ctx.num_outputs() <= idx || !ctx.output_wanted(idx)) return absl::OkStatus();
+    BRAID_ASSIGN_OR_RETURN(Tensor * t, ctx.AllocateOutput(idx, type, std::move(shape)));
+    return Dispatch<TypeList<float, double, Float16, BFloat16>>(type, [&](auto tag) -> absl::Status {
+      using T = decltype(tag);
+      T* p = t->data<T>();
+      for (size_t i = 0; i < v.size(); ++i) p[i] = CastTo<T>(static_cast<ComputeType<T>>(v[i]));
+      return absl::OkStatus();
+    });
+  };
+  if (layout_ == 0) {
+    BRAID_RETURN_IF_ERROR(emit(0, y, {seq, D, batch, H}));
+    BRAID_RETURN_IF_ERROR(emit(1, h, {D, batch, H}));
+    if (cell_ == Cell::kLstm) BRAID_RETURN_IF_ERROR(emit(2, c, {D, batch, H}));
+    return absl::OkStatus();
+  }
+  auto to_batch_major_state = [&](const std::vector<float>& s) {
+    std::vector<float> o(s.size());
+    for (int64_t d = 0; d < D; ++d) {
+      for (int64_t b = 0; b < batch; ++b) std::copy_n(&s[(d * batch + b) * H], H, &o[(b * D + d) * H]);
+    }
+    return o;
+  };
+  if (want_y) {
+    std::vector<float> yb(y.size());
+    for (int64_t t = 0; t < seq; ++t) {
+      for (int64_t d = 0; d < D; ++d) {
+        for (int64_t b = 0; b < batch; ++b) {
+          std::copy_n(&y[((t * D + d) * batch + b) * H], H, &yb[((b * seq + t) * D + d) * H]);
+        }
+      }
+    }
+    BRAID_RETURN_IF_ERROR(emit(0, yb, {batch, seq, D, H}));
+  }
+  BRAID_RETURN_IF_ERROR(emit(1, to_batch_major_state(h), {batch, D, H}));
+  if (cell_ == Cell::kLstm) BRAID_RETURN_IF_ERROR(emit(2, to_batch_major_state(c), {batch, D, H}));
+  return absl::OkStatus();
+}
+
+absl::Status RecurrentKernel::RunDirection(KernelContext& ctx, int d, bool reverse, int64_t seq, int64_t batch,
+                                           int64_t H, const std::vector<int64_t>& lens, const float* r, const float* rb,
+                                           const float* peep, std::vector<float>& xw, float* h, float* c,
+                                           float* y) const {
+  const int64_t G = gates_, D = directions_;
+  const int na = cell_ == Cell::kRnn ? 1 : cell_ == Cell::kGru ? 2 : 3;
+  const Activation& f = acts_[d * na];
+  const Activation& g = acts_[d * na + std::min(1, na - 1)];
+  const Activation& hact = acts_[d * na + std::min(2, na - 1)];
+  std::vector<float> hr(batch * G * H);   // h_prev R^T
+  std::vector<float> gate(G * H), tmp(batch * H), rh(batch * H);
+  const int64_t max_len = lens.empty() ? 0 : *std::max_element(lens.begin(), lens.end());
+  auto clip = [&](float* v, int64_t n) {
+    if (clip_ <= 0.0f) return;
+    for (int64_t i = 0; i < n; ++i) v[i] = std::min(std::max(v[i], -clip_), clip_);
+  };
+  for (int64_t step = 0; step < max_len; ++step) {
+    // Recurrent projection for all rows (inactive rows are ignored).
+    const int64_t cols = cell_ == Cell::kGru && !linear_before_reset_ ? 2 * H : G * H;
+    BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, batch, cols, H, 1.0f, h, H, r, H, 0.0f, hr.data(), G * H));
+    if (cell_ == Cell::kGru && !linear_before_reset_) {
+      // (r_t * h_prev) Rh^T needs r_t first.
+      for (int64_t b = 0; b < batch; ++b) {
+        if (step >= lens[b]) continue;
+        const int64_t t = reverse ? lens[b] - 1 - step : step;
+        const float* xr = &xw[(t * batch + b) * G * H];
+        for (int64_t j = 0; j < H; ++j) gate[j] = xr[H + j] + hr[b * G * H + H + j];
+        clip(gate.data(), H);
+        f.Apply(gate.data(), H);
+        for (int64_t j = 0; j < H; ++j) tmp[b * H + j] = gate[j] * h[b * H + j];
+      }
+      BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, batch, H, H, 1.0f, tmp.data(), H, r + 2 * H * H, H, 0.0f,
+                                      rh.data(), H));
+    }
+    for (int64_t b = 0; b < batch; ++b) {
+      if (step >= lens[b]) continue;
+      const int64_t t = reverse ? lens[b] - 1 - step : step;
+      const float* xr = &xw[(t * batch + b) * G * H];
+      const float* hrb = &hr[b * G * H];
+      float* hb = h + b * H;
+      if (cell_ == Cell::kRnn) {
+        for (int64_t j = 0; j < H; ++j) gate[j] = xr[j] + hrb[j];
+        clip(gate.data(), H);
+        f.Apply(gate.data(), H);
+        std::copy_n(gate.data(), H, hb);
+      } else if (cell_ == Cell::kGru) {
+        float* z = gate.data();
+        float* rr = gate.data() + H;
+        float* hh = gate.data() + 2 * H;
+        for (int64_t j = 0; j < 2 * H; ++j) z[j] = xr[j] + hrb[j];
+        clip(z, 2 * H);
+        f.Apply(z, 2 * H);
+        if (linear_before_reset_) {
+          for (int64_t j = 0; j < H; ++j) hh[j] = xr[2 * H + j] + rr[j] * (hrb[2 * H + j] + rb[2 * H + j]);
+        } else {
+          for (int64_t j = 0; j < H; ++j) hh[j] = xr[2 * H + j] + rh[b * H + j];
+        }
+        clip(hh, H);
+        g.Apply(hh, H);
+        for (int64_t j = 0; j < H; ++j) hb[j] = (1.0f - z[j]) * hh[j] + z[j] * hb[j];
+      } else {
+        float* gi = gate.data();
+        float* go = gate.data() + H;
+        float* gf = gate.data() + 2 * H;
+        float* gc = gate.data() + 3 * H;
+        float* cb = c + b * H;
+        for (int64_t j = 0; j < 4 * H; ++j) gate[j] = xr[j] + hrb[j];
+        if (peep != nullptr) {
+          for (int64_t j = 0; j < H; ++j) {
+            gi[j] += peep[j] * cb[j];
+            gf[j] += peep[2 * H + j] * cb[j];
+          }
+        }
+        clip(gi, H);
+        clip(gf, H);
+        clip(gc, H);
+        f.Apply(gi, H);
+        if (input_forget_) {
+          for (int64_t j = 0; j < H; ++j) gf[j] = 1.0f - gi[j];
+        } else {
+          f.Apply(gf, H);
+        }
+        g.Apply(gc, H);
+        for (int64_t j = 0; j < H; ++j) cb[j] = gf[j] * cb[j] + gi[j] * gc[j];
+        if (peep != nullptr) {
+          for (int64_t j = 0; j < H; ++j) go[j] += peep[H + j] * cb[j];
+        }
+        clip(go, H);
+        f.Apply(go, H);
+        std::copy_n(cb, H, tmp.data() + b * H);
+        hact.Apply(tmp.data() + b * H, H);
+        for (int64_t j = 0; j < H; ++j) hb[j] = go[j] * tmp[b * H + j];
+      }
+      if (y != nullptr) std::copy_n(hb, H, y + ((t * D + d) * batch + b) * H);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterRecurrentKernels(KernelRegistry& r) {
+  r.Add("RNN", 1, INT_MAX, [](const KernelInit& init) { return RecurrentKernel::Create(init, Cell::kRnn); });
+  r.Add("GRU", 1, INT_MAX, [](const KernelInit& init) { return RecurrentKernel::Create(init, Cell::kGru); });
+  r.Add("LSTM", 1, INT_MAX, [](const KernelInit& init) { return RecurrentKernel::Create(init, Cell::kLstm); });
+}
+
+}  // namespace braid::backends::cpu
