@@ -14,7 +14,7 @@ BRAID_DEVICE float EvalUnary(EwOp op, float x, float p0, float p1) {
     case EwOp::kLog: return logf(x);
     case EwOp::kSqrt: return sqrtf(x);
     case EwOp::kReciprocal: return 1.0f / x;
-    case EwOp::kRelu: return x > 0.0f ? x : 0.0f;
+    case EwOp::kRelu: return x < 0.0f ? 0.0f : x;  // NaN propagates
     case EwOp::kSigmoid: return Sigmoid(x);
     case EwOp::kTanh: return tanhf(x);
     case EwOp::kErf: return erff(x);
@@ -33,7 +33,7 @@ BRAID_DEVICE float EvalUnary(EwOp op, float x, float p0, float p1) {
     case EwOp::kCelu: return fmaxf(0.0f, x) + fminf(0.0f, p0 * expm1f(x / p0));
     case EwOp::kHardSigmoid: return fmaxf(0.0f, fminf(1.0f, p0 * x + p1));
     case EwOp::kHardSwish: return x * fmaxf(0.0f, fminf(1.0f, x / 6.0f + 0.5f));
-    case EwOp::kClip: return fminf(fmaxf(x, p0), p1);
+    case EwOp::kClip: return x != x ? x : fminf(fmaxf(x, p0), p1);
     case EwOp::kGelu: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
     case EwOp::kGeluTanh: {
       const float inner = 0.79788456080286536f * (x + 0.044715f * x * x * x);

@@ -135,11 +135,11 @@ BRAID_DEVICE float Sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
 BRAID_DEVICE float ApplyActivation(Activation act, float v, float alpha, float beta) {
   switch (act) {
     case Activation::kNone: return v;
-    case Activation::kRelu: return v > 0.0f ? v : 0.0f;
+    case Activation::kRelu: return v < 0.0f ? 0.0f : v;
     case Activation::kLeakyRelu: return v >= 0.0f ? v : alpha * v;
     case Activation::kSigmoid: return Sigmoid(v);
     case Activation::kTanh: return tanhf(v);
-    case Activation::kClip: return fminf(fmaxf(v, alpha), beta);
+    case Activation::kClip: return v != v ? v : fminf(fmaxf(v, alpha), beta);
     case Activation::kHardSigmoid: return fmaxf(0.0f, fminf(1.0f, alpha * v + beta));
     case Activation::kGelu: return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
   }

@@ -16,6 +16,7 @@ inline constexpr const char* kTargetName = "cuda";
 
 inline const char* ErrorName(Error e) { return cudaGetErrorName(e); }
 inline const char* ErrorString(Error e) { return cudaGetErrorString(e); }
+inline bool IsOutOfMemory(Error e) { return e == cudaErrorMemoryAllocation; }
 inline Error GetLastError() { return cudaGetLastError(); }
 
 inline Error GetDeviceCount(int* count) { return cudaGetDeviceCount(count); }

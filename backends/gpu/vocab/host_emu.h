@@ -17,6 +17,7 @@ inline constexpr const char* kTargetName = "emu";
 
 inline const char* ErrorName(Error e) { return emu::ErrorName(e); }
 inline const char* ErrorString(Error e) { return emu::ErrorString(e); }
+inline bool IsOutOfMemory(Error e) { return e == emu::kEmuErrorMemoryAllocation; }
 inline Error GetLastError() { return emu::GetLastError(); }
 
 inline Error GetDeviceCount(int* count) { return emu::GetDeviceCount(count); }

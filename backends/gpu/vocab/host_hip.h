@@ -16,6 +16,7 @@ inline constexpr const char* kTargetName = "hip";
 
 inline const char* ErrorName(Error e) { return hipGetErrorName(e); }
 inline const char* ErrorString(Error e) { return hipGetErrorString(e); }
+inline bool IsOutOfMemory(Error e) { return e == hipErrorOutOfMemory; }
 inline Error GetLastError() { return hipGetLastError(); }
 
 inline Error GetDeviceCount(int* count) { return hipGetDeviceCount(count); }
