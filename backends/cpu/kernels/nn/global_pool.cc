@@ -104,6 +104,12 @@ class MaxUnpoolKernel : public Kernel {
     for (int64_t d = 0; d < nd; ++d) {
       y_shape.push_back((x->dim(2 + d) - 1) * strides[d] + attrs_.kernel_shape[d] - pads[d] - pads[d + nd]);
     }
+    for (int64_t v : y_shape) {
+      if (v < 0) return ctx.Error("inferred output shape is negative");
+    }
+    // Indices address the inferred shape; a larger output_shape places each
+    // value at the same spatial coordinates (extra rows/cols stay zero).
+    const Shape inferred = y_shape;
     if (ctx.has_input(2)) {
       BRAID_ASSIGN_OR_RETURN(std::vector<int64_t> os, TensorAs<int64_t>(ctx.input(2)));
       if (static_cast<int64_t>(os.size()) != x->rank()) return ctx.Error("output_shape must have the rank of X");
@@ -115,22 +121,29 @@ class MaxUnpoolKernel : public Kernel {
       }
       y_shape = os;
     }
-    for (int64_t v : y_shape) {
-      if (v < 0) return ctx.Error("inferred output shape is negative");
-    }
     BRAID_ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x->dtype(), y_shape));
-    const int64_t total = y->num_elements();
+    const int64_t total = DimProduct(inferred, 0, inferred.size());
     const int64_t* ip = ind->data<int64_t>();
+    // Maps an index of the inferred shape to an offset in the output.
+    auto place = [&](int64_t idx) {
+      int64_t off = 0, stride = 1;
+      for (int64_t d = static_cast<int64_t>(inferred.size()) - 1; d >= 0; --d) {
+        off += (idx % inferred[d]) * stride;
+        idx /= inferred[d];
+        stride *= y_shape[d];
+      }
+      return off;
+    };
     return Dispatch<TypeList<float, double, Float16, BFloat16>>(x->dtype(), [&](auto tag) -> absl::Status {
       using T = decltype(tag);
       T* yp = y->data<T>();
-      std::fill(yp, yp + total, CastTo<T>(0.0f));
+      std::fill(yp, yp + y->num_elements(), CastTo<T>(0.0f));
       const T* xp = x->data<T>();
       for (int64_t i = 0; i < x->num_elements(); ++i) {
         if (ip[i] < 0 || ip[i] >= total) {
           return ctx.Error(absl::StrCat("index ", ip[i], " is out of range for output of ", total, " elements"));
         }
-        yp[ip[i]] = xp[i];
+        yp[place(ip[i])] = xp[i];
       }
       return absl::OkStatus();
     });
