@@ -23,7 +23,8 @@ class ExternalDataTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   // A model whose initializer "w" (float32[2]) lives at `location`.
-  std::string ModelWithExternal(const std::string& location, const std::string& offset = "0") {
+  std::string ModelWithExternal(const std::string& location, const std::string& offset = "0",
+                                const std::string& length = "") {
     braid::testing::OnnxModelBuilder b;
     onnx::TensorProto* t = b.graph().add_initializer();
     t->set_name("w");
@@ -36,6 +37,11 @@ class ExternalDataTest : public ::testing::Test {
     auto* off = t->add_external_data();
     off->set_key("offset");
     off->set_value(offset);
+    if (!length.empty()) {
+      auto* len = t->add_external_data();
+      len->set_key("length");
+      len->set_value(length);
+    }
     b.Input("x", DataType::kFloat32, {2}).Node("Add", {"x", "w"}, {"y"}).Output("y", DataType::kFloat32, {2});
     return b.Serialize();
   }
@@ -71,9 +77,16 @@ TEST_F(ExternalDataTest, SymlinkOutOfTheFolderIsRefused) {
 }
 
 TEST_F(ExternalDataTest, ReadPastEndOfFileIsAnError) {
-  auto m = ImportModelBytes(ModelWithExternal("weights.bin", "4"), root_ / "model");
+  auto m = ImportModelBytes(ModelWithExternal("weights.bin", "4", "8"), root_ / "model");
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("reaches past its end"), std::string::npos) << m.status();
+}
+
+TEST_F(ExternalDataTest, TooLittleDataForTheDimsIsAnError) {
+  auto m = ImportModelBytes(ModelWithExternal("weights.bin", "4"), root_ / "model");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("external data has 4 bytes but float32[2] needs 8"), std::string::npos)
+      << m.status();
 }
 
 TEST_F(ExternalDataTest, MissingFileIsNamed) {
