@@ -56,6 +56,24 @@ absl::StatusOr<NamedValues> LoadInputs(const std::vector<std::string>& specs, co
   return out;
 }
 
+absl::StatusOr<NamedValues> LoadInputDir(const std::filesystem::path& dir, const graph::Graph& graph,
+                                         NamedValues given) {
+  int k = 0;
+  for (const graph::Value* in : graph.inputs()) {
+    if (in->initializer() != nullptr) continue;
+    std::filesystem::path file = dir / absl::StrCat("input_", k++, ".pb");
+    if (!std::filesystem::exists(file)) break;
+    bool present = std::any_of(given.begin(), given.end(), [&](const auto& p) { return p.first == in->name(); });
+    if (present) continue;
+    BRAID_ASSIGN_OR_RETURN(Value v, ReadValueFile(file, in->type()));
+    given.emplace_back(in->name(), std::move(v));
+  }
+  if (k == 0 || !std::filesystem::exists(dir / "input_0.pb")) {
+    return absl::NotFoundError(absl::StrCat("--input-dir ", dir.string(), ": no input_0.pb"));
+  }
+  return given;
+}
+
 absl::StatusOr<NamedValues> AddRandomInputs(const graph::Graph& graph, NamedValues given, uint64_t seed,
                                             int64_t free_dim) {
   std::mt19937_64 rng(seed);

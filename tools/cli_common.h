@@ -24,6 +24,10 @@ absl::StatusOr<Value> ReadValueFile(const std::filesystem::path& path, const gra
 // Parses NAME=FILE specs against the graph's inputs (errors name the spec).
 absl::StatusOr<NamedValues> LoadInputs(const std::vector<std::string>& specs, const graph::Graph& graph);
 
+// Adds the values of DIR/input_<k>.pb (k = 0, 1, ...) for the k-th graph
+// input without a default, skipping inputs already in `given`.
+absl::StatusOr<NamedValues> LoadInputDir(const std::filesystem::path& dir, const graph::Graph& graph, NamedValues given);
+
 // Adds random values (fixed `seed`) for every required graph input not in
 // `given`: floats uniform in [-1, 1), integers in [0, 10), bools, empty
 // strings; symbolic or unknown dims become `free_dim`.

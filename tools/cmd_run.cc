@@ -22,6 +22,7 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
   struct Args {
     std::string model;
     std::vector<std::string> inputs;
+    std::string input_dir;
     bool random = false;
     uint64_t seed = 1;
     std::string save_dir;
@@ -33,6 +34,8 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("run", "Run a model once: outputs, timing, where each node ran");
   cmd->add_option("model", args->model, "ONNX model file")->required();
   cmd->add_option("--input", args->inputs, "NAME=FILE (.pb TensorProto or .npy); repeatable");
+  cmd->add_option("--input-dir", args->input_dir,
+                  "Folder of input_<k>.pb files (ONNX test-data layout), k-th file = k-th required input");
   cmd->add_flag("--random", args->random, "Random values for inputs not given");
   cmd->add_option("--seed", args->seed, "Seed for --random");
   cmd->add_option("--save-outputs", args->save_dir, "Write output_<i>.pb (TensorProto) per graph output");
@@ -63,6 +66,7 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
     }
     double compile_ms = MsSince(t1);
     absl::StatusOr<NamedValues> inputs = LoadInputs(args->inputs, (*model)->graph());
+    if (inputs.ok() && !args->input_dir.empty()) inputs = LoadInputDir(args->input_dir, (*model)->graph(), *std::move(inputs));
     if (inputs.ok() && args->random) inputs = AddRandomInputs((*model)->graph(), *std::move(inputs), args->seed);
     if (!inputs.ok()) {
       exit_code = ReportError(inputs.status());
