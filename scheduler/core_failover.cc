@@ -193,12 +193,15 @@ void SchedulerCore::RetryParkedLocked(Effects& fx) {
 
 void SchedulerCore::CheckDrainedLocked(int device, Effects& fx) {
   DeviceRecord& d = devices_[device];
-  if (!d.draining || !d.inflight.empty() || d.queued > 0 || d.on_drained.empty()) return;
+  if (!d.draining || !d.inflight.empty() || d.queued > 0) return;
   for (auto& fn : d.on_drained) {
     if (fn) fx.callbacks.push_back(std::move(fn));
   }
   d.on_drained.clear();
-  EmitLocked(SchedulerEvent::Kind::kDeviceDrained, device, d.vendor, "", fx);
+  if (!d.drain_reported) {
+    d.drain_reported = true;
+    EmitLocked(SchedulerEvent::Kind::kDeviceDrained, device, d.vendor, "", fx);
+  }
 }
 
 absl::Status SchedulerCore::Drain(std::string_view name, bool vendor, std::function<void()> on_drained) {
@@ -227,6 +230,7 @@ absl::Status SchedulerCore::Drain(std::string_view name, bool vendor, std::funct
     }
     std::vector<int> vendors_touched;
     for (int d : targets) {
+      if (!devices_[d].draining) devices_[d].drain_reported = false;
       devices_[d].draining = true;
       if (done) devices_[d].on_drained.push_back(done);
       vendors_touched.push_back(devices_[d].vendor);

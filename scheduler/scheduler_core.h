@@ -111,6 +111,7 @@ struct DeviceRecord {
   Nanos backlog = 0;
   CircuitBreaker breaker;
   bool draining = false;
+  bool drain_reported = false;  // this drain's completion was announced
   bool placeable = false;  // cached Placeable()
   bool circuit_timer_armed = false;
   CircuitState reported_circuit = CircuitState::kClosed;  // last state announced

@@ -16,6 +16,7 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
     uint64_t seed = 0;
     double duration_s = 0;
     int64_t requests = 0;
+    double max_vendor_share = 1;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -35,6 +36,9 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
   CLI::Option* requests =
       cmd->add_option("--requests", flags->requests, "Stop arrivals after this many requests");
   cmd->add_option("--load", flags->args.load, "Multiply the scenario's arrival rate")->capture_default_str();
+  CLI::Option* share = cmd->add_option("--max-vendor-share", flags->max_vendor_share,
+                                       "Largest share of a model's or the fleet's traffic one vendor may take, "
+                                       "0 < share <= 1 (default: the scenario's; 1 = no limit)");
   cmd->add_option("--sweep", flags->args.sweep,
                   "Load sweep, as lo:hi:step or a comma list of load multipliers; reports the best goodput "
                   "at the target SLO attainment per policy");
@@ -48,11 +52,12 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--list", flags->args.list, "List built-in scenarios, device presets and policies");
   cmd->add_flag("--dump-scenario", flags->args.dump_scenario,
                 "Print the chosen scenario as a JSON scenario file and exit");
-  cmd->callback([flags, seed, duration, requests, &exit_code] {
+  cmd->callback([flags, seed, duration, requests, share, &exit_code] {
     scheduler::sim::SimulateArgs args = flags->args;
     if (seed->count() > 0) args.seed = flags->seed;
     if (duration->count() > 0) args.duration_s = flags->duration_s;
     if (requests->count() > 0) args.requests = flags->requests;
+    if (share->count() > 0) args.max_vendor_share = flags->max_vendor_share;
     exit_code = scheduler::sim::RunSimulate(args, std::cout, std::cerr);
   });
 }

@@ -54,12 +54,27 @@ Scenario Base(std::string name, std::string description) {
   s.name = std::move(name);
   s.description = std::move(description);
   s.models = DefaultServingModels();
+  s.models[0].traffic_weight = 0.15;
+  s.models[1].traffic_weight = 0.45;
+  s.models[2].traffic_weight = 0.40;
   s.policies = {"round-robin", "least-outstanding", "ect"};
   return s;
 }
 
-std::vector<FleetGroup> TwoVendorFleet(int per_vendor) {
-  return {FleetGroup{"mi300x", per_vendor, {}}, FleetGroup{"h100", per_vendor, {}}};
+// `count` devices of a preset: about 5/8 of them serve the generation
+// model, the rest the encoder and vision models (long generation batches
+// would otherwise hold up short requests behind them).
+void AddSplit(Scenario& s, const std::string& preset, int count) {
+  const int gen = (count * 5 + 4) / 8;
+  if (gen > 0) s.fleet.push_back(FleetGroup{preset, gen, {"llama-8b-gen32"}});
+  if (count - gen > 0) s.fleet.push_back(FleetGroup{preset, count - gen, {"bert-large", "resnet50"}});
+}
+
+Scenario TwoVendors(std::string name, std::string description, int per_vendor) {
+  Scenario s = Base(std::move(name), std::move(description));
+  AddSplit(s, "mi300x", per_vendor);
+  AddSplit(s, "h100", per_vendor);
+  return s;
 }
 
 }  // namespace
@@ -70,72 +85,70 @@ std::vector<std::string> BuiltinScenarioNames() {
 }
 
 absl::StatusOr<Scenario> BuiltinScenario(std::string_view name) {
+  // Device names count per preset: in a 16-device group, <preset>-0..9
+  // serve the generation model and <preset>-10..15 the others.
   if (name == "steady") {
-    Scenario s = Base("steady", "32 devices (16 MI300X, 16 H100), steady Poisson load at about half capacity");
-    s.fleet = TwoVendorFleet(16);
-    s.workload.rate_rps = 2400;
+    Scenario s = TwoVendors("steady", "32 devices (16 MI300X, 16 H100), steady Poisson load", 16);
+    s.workload.rate_rps = 13000;
     s.duration_s = 60;
     s.policies.push_back("ect-energy");
     return s;
   }
   if (name == "burst") {
-    Scenario s = Base("burst", "32 devices; 3 s bursts at 3x the base rate every 15 s");
-    s.fleet = TwoVendorFleet(16);
+    Scenario s = TwoVendors("burst", "32 devices; 3 s bursts at 2.5x the base rate every 15 s", 16);
     s.workload.pattern = ArrivalPattern::kBursty;
-    s.workload.rate_rps = 1800;
-    s.workload.burst_factor = 3;
+    s.workload.rate_rps = 7000;
+    s.workload.burst_factor = 2.5;
     s.workload.burst_on_s = 3;
     s.workload.burst_period_s = 15;
     s.duration_s = 60;
     return s;
   }
   if (name == "diurnal") {
-    Scenario s = Base("diurnal", "32 devices; load swings +-60% over a 60 s 'day'");
-    s.fleet = TwoVendorFleet(16);
+    Scenario s = TwoVendors("diurnal", "32 devices; load swings +-60% over a 60 s 'day'", 16);
     s.workload.pattern = ArrivalPattern::kDiurnal;
-    s.workload.rate_rps = 2200;
+    s.workload.rate_rps = 8000;
     s.workload.diurnal_period_s = 60;
     s.workload.diurnal_amplitude = 0.6;
     s.duration_s = 120;
     return s;
   }
   if (name == "vendor-outage") {
-    Scenario s = Base("vendor-outage",
-                      "64 devices (32 MI300X, 32 H100); every NVIDIA device is out from 30 s to 90 s");
-    s.fleet = TwoVendorFleet(32);
-    s.workload.rate_rps = 3600;
+    Scenario s = TwoVendors("vendor-outage",
+                            "64 devices (32 MI300X, 32 H100); every NVIDIA device is out from 30 s to 90 s", 32);
+    s.workload.rate_rps = 14000;
     s.duration_s = 120;
     s.faults.push_back(FaultEvent{FaultKind::kVendorOut, "nvidia", 30, 60, 1});
     return s;
   }
   if (name == "device-failure") {
-    Scenario s = Base("device-failure",
-                      "32 devices; two fail at 20 s (one recovers at 40 s), one more fails at 35 s for good");
-    s.fleet = TwoVendorFleet(16);
-    s.workload.rate_rps = 2400;
+    Scenario s = TwoVendors("device-failure",
+                            "32 devices; two fail at 20 s (one for good, one back at 40 s), a third fails at "
+                            "35 s for good",
+                            16);
+    s.workload.rate_rps = 10000;
     s.duration_s = 60;
     s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "h100-3", 20, 20, 1});
-    s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "mi300x-5", 20, 0, 1});
-    s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "h100-9", 35, 0, 1});
+    s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "mi300x-12", 20, 0, 1});
+    s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "h100-11", 35, 0, 1});
     return s;
   }
   if (name == "wedged-device") {
-    Scenario s = Base("wedged-device",
-                      "32 devices; one device stops completing work at 20 s (back at 40 s), another one "
-                      "wedges for good at 30 s, a third runs 5x slower from 10 s to 50 s");
-    s.fleet = TwoVendorFleet(16);
-    s.workload.rate_rps = 2400;
+    Scenario s = TwoVendors("wedged-device",
+                            "32 devices; one stops completing work at 20 s (back at 40 s), another wedges for "
+                            "good at 30 s, a third runs 5x slower from 10 s to 50 s",
+                            16);
+    s.workload.rate_rps = 10000;
     s.duration_s = 60;
     s.faults.push_back(FaultEvent{FaultKind::kWedge, "mi300x-2", 20, 20, 1});
-    s.faults.push_back(FaultEvent{FaultKind::kWedge, "h100-7", 30, 0, 1});
+    s.faults.push_back(FaultEvent{FaultKind::kWedge, "h100-13", 30, 0, 1});
     s.faults.push_back(FaultEvent{FaultKind::kSlow, "h100-1", 10, 40, 5});
     return s;
   }
   if (name == "maintenance") {
-    Scenario s = Base("maintenance",
-                      "32 devices; one device drained 10-20 s, then the whole AMD side drained 30-45 s");
-    s.fleet = TwoVendorFleet(16);
-    s.workload.rate_rps = 1600;
+    Scenario s = TwoVendors("maintenance",
+                            "32 devices; one device drained 10-20 s, then every AMD device drained 30-45 s", 16);
+    s.workload.rate_rps = 7000;
     s.duration_s = 60;
     s.faults.push_back(FaultEvent{FaultKind::kDrainDevice, "h100-0", 10, 10, 1});
     s.faults.push_back(FaultEvent{FaultKind::kDrainVendor, "amd", 30, 15, 1});
@@ -143,12 +156,20 @@ absl::StatusOr<Scenario> BuiltinScenario(std::string_view name) {
   }
   if (name == "hetero") {
     Scenario s = Base("hetero",
-                      "64 mixed devices (8 MI450-class, 24 MI300X, 16 H200, 16 H100) at high load: "
-                      "placement quality on a heterogeneous fleet");
-    s.fleet = {FleetGroup{"mi450", 8, {}}, FleetGroup{"mi300x", 24, {}}, FleetGroup{"h200", 16, {}},
-               FleetGroup{"h100", 16, {}}};
-    s.workload.rate_rps = 9000;
+                      "64 devices of four generations (16 each of MI450-class, MI300X, H200, H100) at high "
+                      "load, generation-heavy traffic: placement quality (no vendor-share limit)");
+    s.models[0].traffic_weight = 0.40;
+    s.models[1].traffic_weight = 0.35;
+    s.models[2].traffic_weight = 0.25;
+    AddSplit(s, "mi450", 16);
+    AddSplit(s, "mi300x", 16);
+    AddSplit(s, "h200", 16);
+    AddSplit(s, "h100", 16);
+    s.workload.rate_rps = 15000;
     s.duration_s = 30;
+    // Placement quality alone: with a 60% cap the AMD side (about 70% of
+    // the capacity here) could not be used fully by any policy.
+    s.scheduler.max_vendor_share = 1.0;
     s.policies = {"round-robin", "least-outstanding", "ect", "ect-energy"};
     return s;
   }

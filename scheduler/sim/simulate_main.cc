@@ -104,6 +104,7 @@ int RunSimulate(const SimulateArgs& args, std::ostream& out, std::ostream& err) 
   if (args.duration_s) scenario->duration_s = *args.duration_s;
   if (args.requests) scenario->max_requests = *args.requests;
   if (!args.policies.empty()) scenario->policies = args.policies;
+  if (args.max_vendor_share) scenario->scheduler.max_vendor_share = *args.max_vendor_share;
   if (auto st = ValidateScenario(*scenario); !st.ok()) {
     err << "error: " << st.message() << "\n";
     return kSimulateUsageError;

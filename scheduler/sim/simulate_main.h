@@ -19,6 +19,7 @@ struct SimulateArgs {
   std::optional<double> duration_s;
   std::optional<int64_t> requests;      // stop arrivals after this many
   double load = 1.0;                    // multiplies the arrival rate
+  std::optional<double> max_vendor_share;  // overrides the scenario's limit
   bool json = false;                    // JSON on stdout instead of the table
   std::string out_dir;                  // write CSV + SVG here when set
   bool progress = false;                // progress lines on stderr

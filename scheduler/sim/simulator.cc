@@ -38,6 +38,8 @@ struct Recorder {
   std::vector<Histogram> bucket_latency;
   const std::vector<FaultWindow>* windows = nullptr;
   Scheduler* scheduler = nullptr;
+  const std::function<void(const Response&, int, Nanos)>* on_answer = nullptr;
+  std::vector<Nanos> deadline_of;  // per request, only when on_answer is set
   int64_t answered = 0, duplicates = 0;
   int64_t ok = 0, deadline = 0, exhausted = 0, cancelled = 0, unavailable = 0, other = 0;
   Nanos last_answer = 0;
@@ -57,6 +59,7 @@ struct Recorder {
     ++answered;
     last_answer = std::max(last_answer, r.finish_time);
     const int model = model_of[seq];
+    if (*on_answer) (*on_answer)(r, model, deadline_of[seq]);
     const size_t b = std::min<size_t>(timeline.size() - 1, static_cast<size_t>(r.finish_time / bucket_width));
     TimeBucket& bucket = timeline[b];
     switch (r.status.code()) {
@@ -162,6 +165,7 @@ absl::StatusOr<SimResult> RunSimulation(const Scenario& scenario_in, const SimOp
   rec.all_vendors = rec.num_vendors >= 64 ? ~uint64_t{0} : (uint64_t{1} << rec.num_vendors) - 1;
   rec.windows = &result.faults;
   rec.scheduler = scheduler.get();
+  rec.on_answer = &options.on_answer;
   const int buckets = std::max(options.timeline_buckets, 1);
   rec.bucket_width = std::max<Nanos>(duration / buckets, 1);
   rec.timeline.resize(buckets);
@@ -205,6 +209,7 @@ absl::StatusOr<SimResult> RunSimulation(const Scenario& scenario_in, const SimOp
     request.model = models[a.model].name;
     request.priority = a.priority;
     if (a.has_deadline) request.deadline = a.time + rec.slo[a.model];
+    if (options.on_answer) rec.deadline_of.push_back(request.deadline);
     Recorder* r = &rec;
     scheduler->Submit(std::move(request), [r, seq](Response response) { r->Record(seq, response); });
     next = arrivals.Next();
@@ -223,7 +228,7 @@ absl::StatusOr<SimResult> RunSimulation(const Scenario& scenario_in, const SimOp
   double next_report = 0.1;
   while (clock.Step()) {
     if (arrivals_done && rec.answered >= submitted) break;
-    if (options.progress && (clock.events_run() & 0xffff) == 0) {
+    if (options.progress && (clock.events_run() & 0xfff) == 0) {
       const double fraction = std::min(1.0, ToSeconds(clock.Now()) / scenario.duration_s);
       if (fraction >= next_report) {
         while (next_report <= fraction) next_report += 0.1;
@@ -237,6 +242,16 @@ absl::StatusOr<SimResult> RunSimulation(const Scenario& scenario_in, const SimOp
         options.progress(p);
       }
     }
+  }
+  if (options.progress) {
+    SimProgress p;
+    p.policy = options.policy;
+    p.fraction = 1.0;
+    p.sim_time_s = ToSeconds(clock.Now());
+    p.submitted = submitted;
+    p.answered = rec.answered;
+    p.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    options.progress(p);
   }
   // Anything still unanswered (parked without a deadline) is answered now.
   const MetricsSnapshot metrics = scheduler->Metrics();

@@ -32,8 +32,12 @@ struct SimOptions {
   std::optional<double> duration_s;    // overrides the scenario's
   std::optional<int64_t> max_requests; // overrides the scenario's
   int timeline_buckets = 120;
-  // Called at every tenth of the arrival window (from the simulating thread).
+  // Called at about every tenth of the arrival window and once at the end
+  // (from the simulating thread).
   std::function<void(const SimProgress&)> progress;
+  // Called with every answer, the request's model index and deadline
+  // (kNoDeadline if none), on the simulating thread; for checks and traces.
+  std::function<void(const Response&, int model, Nanos deadline)> on_answer;
 };
 
 struct TimeBucket {
