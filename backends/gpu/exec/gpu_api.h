@@ -44,6 +44,13 @@ class GpuApi {
   // asynchronous kernel failures.
   virtual absl::Status Synchronize(void* stream) = 0;
 
+  // Events mark points on a stream, for device-side timing. ElapsedMs waits
+  // for `stop` and returns the milliseconds between the two recorded events.
+  virtual absl::StatusOr<void*> CreateEvent() = 0;
+  virtual void DestroyEvent(void* event) = 0;
+  virtual absl::Status RecordEvent(void* event, void* stream) = 0;
+  virtual absl::StatusOr<float> ElapsedMs(void* start, void* stop) = 0;
+
   // Stream-ordered copies and fills. Host memory must stay valid until the
   // stream is synchronized.
   virtual absl::Status CopyHostToDevice(void* dst, const void* src, size_t bytes, void* stream) = 0;

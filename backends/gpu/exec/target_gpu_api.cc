@@ -17,6 +17,7 @@ const char* BaseName(const char* path) {
 }
 
 Stream AsStream(void* s) { return static_cast<Stream>(s); }
+Event AsEvent(void* e) { return static_cast<Event>(e); }
 
 }  // namespace
 
@@ -66,6 +67,30 @@ void TargetGpuApi::DestroyStream(void* stream) {
 absl::Status TargetGpuApi::Synchronize(void* stream) {
   BRAID_GPU_RETURN_IF_ERROR(StreamSynchronize(AsStream(stream)));
   return absl::OkStatus();
+}
+
+absl::StatusOr<void*> TargetGpuApi::CreateEvent() {
+  BRAID_GPU_RETURN_IF_ERROR(SetDevice(ordinal_));
+  Event e{};
+  BRAID_GPU_RETURN_IF_ERROR(EventCreate(&e));
+  return static_cast<void*>(e);
+}
+
+void TargetGpuApi::DestroyEvent(void* event) {
+  (void)SetDevice(ordinal_);
+  (void)EventDestroy(AsEvent(event));
+}
+
+absl::Status TargetGpuApi::RecordEvent(void* event, void* stream) {
+  BRAID_GPU_RETURN_IF_ERROR(EventRecord(AsEvent(event), AsStream(stream)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<float> TargetGpuApi::ElapsedMs(void* start, void* stop) {
+  BRAID_GPU_RETURN_IF_ERROR(EventSynchronize(AsEvent(stop)));
+  float ms = 0.0f;
+  BRAID_GPU_RETURN_IF_ERROR(EventElapsedMs(&ms, AsEvent(start), AsEvent(stop)));
+  return ms;
 }
 
 absl::Status TargetGpuApi::CopyHostToDevice(void* dst, const void* src, size_t bytes, void* stream) {

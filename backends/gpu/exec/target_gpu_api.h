@@ -36,6 +36,10 @@ class TargetGpuApi : public GpuApi {
   absl::StatusOr<void*> CreateStream() override;
   void DestroyStream(void* stream) override;
   absl::Status Synchronize(void* stream) override;
+  absl::StatusOr<void*> CreateEvent() override;
+  void DestroyEvent(void* event) override;
+  absl::Status RecordEvent(void* event, void* stream) override;
+  absl::StatusOr<float> ElapsedMs(void* start, void* stop) override;
   absl::Status CopyHostToDevice(void* dst, const void* src, size_t bytes, void* stream) override;
   absl::Status CopyDeviceToHost(void* dst, const void* src, size_t bytes, void* stream) override;
   absl::Status CopyDeviceToDevice(void* dst, const void* src, size_t bytes, void* stream) override;

@@ -22,7 +22,7 @@ BRAID_KERNEL void StridedCopyKernel(StridedCopyArgs a) {
   }
 }
 
-inline constexpr int kTransposeTile = 32;
+inline constexpr int kTransposeTile = 32;  // tile edge in elements (unrelated to warps)
 inline constexpr int kTransposeRows = 8;  // block is kTransposeTile x kTransposeRows threads
 
 template <typename W>

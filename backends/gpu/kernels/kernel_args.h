@@ -37,7 +37,7 @@ inline constexpr int kUnsupportedArgs = -1;
 // Per-launch facts about the device and stream.
 struct LaunchContext {
   void* stream = nullptr;  // hipStream_t / cudaStream_t / emulator stream
-  int warp_size = 32;      // of the device (informational; kernels read their own)
+  int warp_size = 0;       // of the device, 0 = unknown (informational; kernels use WarpSize())
 };
 
 // ---------------------------------------------------------------- elementwise

@@ -21,6 +21,13 @@ inline unsigned GridFor(int64_t work, int64_t per_block, int64_t cap = 4096) {
   return static_cast<unsigned>(blocks);
 }
 
+// Threads for a block that works on rows of n elements: whole warps on
+// every device, more of them for longer rows.
+inline int RowBlockThreads(int64_t n) {
+  if (n <= kMaxWarpSize) return kMaxWarpSize;
+  return n <= 8 * kMaxWarpSize ? 2 * kMaxWarpSize : 4 * kMaxWarpSize;
+}
+
 inline Stream StreamOf(const LaunchContext& context) { return static_cast<Stream>(context.stream); }
 
 template <typename T>

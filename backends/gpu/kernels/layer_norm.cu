@@ -6,8 +6,6 @@
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
-inline int RowThreads(int64_t n) { return n <= 64 ? 64 : (n <= 512 ? 128 : 256); }
-
 template <typename T>
 BRAID_KERNEL void LayerNormKernel(LayerNormArgs a) {
   BRAID_SHARED float scratch[kMaxWarpsPerBlock];
@@ -44,7 +42,7 @@ int LaunchLayerNorm(const LayerNormArgs& a, const LaunchContext& context) {
   return DispatchFloatType(a.type, [&](auto tag) {
     using T = typename decltype(tag)::type;
     return ToCode(Launch(LaunchMode::kCooperative, LayerNormKernel<T>, Dim3(GridFor(a.rows, 1, 65535)),
-                         Dim3(RowThreads(a.n)), StreamOf(context), a));
+                         Dim3(RowBlockThreads(a.n)), StreamOf(context), a));
   });
 }
 

@@ -8,10 +8,6 @@
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
-// Threads for a block that reduces rows of n elements: a multiple of 64, so
-// of every warp size.
-inline int RowThreads(int64_t n) { return n <= 64 ? 64 : (n <= 512 ? 128 : 256); }
-
 BRAID_DEVICE float Identity(ReduceOp op) {
   switch (op) {
     case ReduceOp::kMax: return -INFINITY;
@@ -133,7 +129,7 @@ int LaunchReduce(const ReduceArgs& r, const LaunchContext& context) {
     using T = typename decltype(tag)::type;
     if (r.inner == 1) {
       return ToCode(Launch(LaunchMode::kCooperative, ReduceRowsKernel<T>, Dim3(GridFor(r.outer, 1, 65535)),
-                           Dim3(RowThreads(r.reduce)), StreamOf(context), r));
+                           Dim3(RowBlockThreads(r.reduce)), StreamOf(context), r));
     }
     constexpr int kThreads = 256;
     return ToCode(Launch(LaunchMode::kIndependent, ReduceColumnsKernel<T>, Dim3(GridFor(r.outer * r.inner, kThreads)),

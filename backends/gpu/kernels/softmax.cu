@@ -7,8 +7,6 @@
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
-inline int RowThreads(int64_t n) { return n <= 64 ? 64 : (n <= 512 ? 128 : 256); }
-
 template <typename T>
 BRAID_KERNEL void SoftmaxRowsKernel(SoftmaxArgs s) {
   BRAID_SHARED float scratch[kMaxWarpsPerBlock];
@@ -58,7 +56,7 @@ int LaunchSoftmax(const SoftmaxArgs& s, const LaunchContext& context) {
     using T = typename decltype(tag)::type;
     if (s.inner == 1) {
       return ToCode(Launch(LaunchMode::kCooperative, SoftmaxRowsKernel<T>, Dim3(GridFor(s.outer, 1, 65535)),
-                           Dim3(RowThreads(s.n)), StreamOf(context), s));
+                           Dim3(RowBlockThreads(s.n)), StreamOf(context), s));
     }
     constexpr int kThreads = 256;
     return ToCode(Launch(LaunchMode::kIndependent, SoftmaxColumnsKernel<T>, Dim3(GridFor(s.outer * s.inner, kThreads)),

@@ -41,10 +41,14 @@ namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 
 BRAID_DEVICE int BlockThreads() { return BlockDimX() * BlockDimY() * BlockDimZ(); }
 
-// Largest number of warps in a block of at most kMaxBlockThreads threads,
-// on any supported device (the smallest warp size is 32).
+// Bounds over every supported device, for sizing shared arrays and blocks
+// (a kernel's own warp size is always WarpSize()): warps have 32 (NVIDIA,
+// RDNA) or 64 (CDNA/GCN) threads; a block size that is a multiple of
+// kMaxWarpSize is a whole number of warps everywhere.
+inline constexpr int kMinWarpSize = 32;
+inline constexpr int kMaxWarpSize = 64;
 inline constexpr int kMaxBlockThreads = 1024;
-inline constexpr int kMaxWarpsPerBlock = kMaxBlockThreads / 32;
+inline constexpr int kMaxWarpsPerBlock = kMaxBlockThreads / kMinWarpSize;
 
 }  // namespace braid::backends::gpu::BRAID_GPU_TARGET_NS
 

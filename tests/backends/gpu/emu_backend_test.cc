@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backends/gpu/emulator/emu_backend.h"
+#include "backends/gpu/exec/target_gpu_api.h"
 #include "tests/backends/gpu/op_harness.h"
 
 namespace braid::backends::gpu::testing {
@@ -139,6 +140,31 @@ TEST(EmuBackendTest, ConcurrentRunsOfOneExecutable) {
     ASSERT_TRUE(statuses[t].ok()) << statuses[t];
     ExpectClose(results[t], wants[t], 1e-4, 1e-5, "thread " + std::to_string(t));
   }
+}
+
+TEST(EmuGpuApiTest, EventsTimeStreamsAndErrorsNameTheCallSite) {
+  target_emu::TargetGpuApi api(1, DeviceInfo{});
+  ASSERT_TRUE(api.MakeCurrent().ok());
+  absl::StatusOr<void*> stream = api.CreateStream();
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  absl::StatusOr<void*> start = api.CreateEvent(), stop = api.CreateEvent();
+  ASSERT_TRUE(start.ok() && stop.ok());
+  // Timing before recording is a vendor error turned into a Status with file:line.
+  absl::StatusOr<float> early = api.ElapsedMs(*start, *stop);
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.status().message().find("emuErrorInvalidResourceHandle"), std::string::npos) << early.status();
+  EXPECT_NE(early.status().message().find("target_gpu_api.cc:"), std::string::npos) << early.status();
+  ASSERT_TRUE(api.RecordEvent(*start, *stream).ok());
+  ASSERT_TRUE(api.RecordEvent(*stop, *stream).ok());
+  absl::StatusOr<float> ms = api.ElapsedMs(*start, *stop);
+  ASSERT_TRUE(ms.ok()) << ms.status();
+  EXPECT_GE(*ms, 0.0f);
+  api.DestroyEvent(*start);
+  api.DestroyEvent(*stop);
+  api.DestroyStream(*stream);
+  // Freeing a foreign pointer is refused by the emulated device (no crash).
+  int local = 0;
+  api.Free(&local);
 }
 
 }  // namespace
