@@ -43,6 +43,11 @@ TEST(RuntimeTargetTest, RealRequestsOnCpuAndEmulatedDevices) {
     options.devices = {name};
     auto session = (*runtime)->CreateSession(**model, options);
     ASSERT_TRUE(session.ok()) << name << ": " << session.status();
+    for (const auto& node : (*session)->placement().nodes) {
+      ::testing::Test::RecordProperty("placement_" + name + "_" + node.node, node.device);
+      std::cerr << "session on " << name << ": node " << node.node << " (" << node.op_type << ") runs on "
+                << node.device << "\n";
+    }
     sessions.push_back(std::move(*session));
     auto target = RuntimeTarget::Create(device->info(), {{"add", sessions.back().get()}});
     ASSERT_TRUE(target.ok()) << target.status();

@@ -79,7 +79,7 @@ TEST(SimulateCommandTest, WritesCsvSvgAndJsonAndReportsProgress) {
                          "--out", dir.string(), "--progress"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_THAT(o.out, HasSubstr("lost (must be 0)"));
-  EXPECT_THAT(o.err, HasSubstr("[ect x1.00]"));
+  EXPECT_THAT(o.err, HasSubstr("[ect x0.05] 100%"));
   for (const char* f : {"steady.summary.csv", "steady.timeline.csv", "steady.svg", "steady.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
   }
