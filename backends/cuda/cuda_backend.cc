@@ -24,7 +24,7 @@ using gpu::target_cuda::ToStatus;
 // The oldest SM this build has code for (the PTX of newer ones JITs upward).
 int OldestBuiltSm() {
   int oldest = 0;
-  for (absl::string_view a : absl::StrSplit(BRAID_CUDA_ARCHITECTURES, ';')) {
+  for (absl::string_view a : absl::StrSplit(BRAID_CUDA_ARCHITECTURES, ',')) {
     int sm = 0;
     // "80", "90", "90-real", "80-virtual": the leading number.
     std::string digits;

@@ -28,7 +28,7 @@ std::string BaseArch(const char* gcn_arch_name) {
 }
 
 bool BuiltFor(const std::string& arch) {
-  for (absl::string_view a : absl::StrSplit(BRAID_HIP_ARCHITECTURES, ';')) {
+  for (absl::string_view a : absl::StrSplit(BRAID_HIP_ARCHITECTURES, ',')) {
     if (a == arch) return true;
   }
   return false;
