@@ -14,7 +14,7 @@ namespace {
 using namespace target_emu;  // NOLINT: the kernel vocabulary
 
 BRAID_KERNEL void BlockSum(const float* in, float* out) {
-  BRAID_SHARED float scratch[kMaxWarpsPerBlock];
+  BRAID_SHARED float scratch[kBlockReduceScratch];
   const float v = in[BlockX() * BlockDimX() + ThreadX()];
   const float s = BlockAllReduce(v, SumOp(), 0.0f, scratch);
   if (ThreadX() == 0) out[BlockX()] = s;

@@ -14,7 +14,7 @@ template <typename T>
 BRAID_KERNEL void AttentionKernel(AttentionArgs a) {
   BRAID_SHARED float q_row[kAttentionMaxHeadDim];
   BRAID_SHARED float scores[kAttentionMaxKeys];
-  BRAID_SHARED float scratch[kMaxWarpsPerBlock];
+  BRAID_SHARED float scratch[kBlockReduceScratch];
   const int tid = ThreadX();
   for (int64_t work = BlockX(); work < a.batch_count * a.sq; work += GridDimX()) {
     const int64_t b = work / a.sq, i = work % a.sq;

@@ -8,7 +8,7 @@ namespace {
 
 template <typename T>
 BRAID_KERNEL void LayerNormKernel(LayerNormArgs a) {
-  BRAID_SHARED float scratch[kMaxWarpsPerBlock];
+  BRAID_SHARED float scratch[kBlockReduceScratch];
   for (int64_t row = BlockX(); row < a.rows; row += GridDimX()) {
     const T* x = static_cast<const T*>(a.x) + row * a.n;
     T* y = static_cast<T*>(a.y) + row * a.n;

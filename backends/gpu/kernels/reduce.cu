@@ -53,8 +53,8 @@ struct CombineOp {
 
 template <typename T>
 BRAID_KERNEL void ReduceRowsKernel(ReduceArgs r) {
-  BRAID_SHARED float scratch[kMaxWarpsPerBlock];
-  BRAID_SHARED int64_t scratch_index[kMaxWarpsPerBlock];
+  BRAID_SHARED float scratch[kBlockReduceScratch];
+  BRAID_SHARED int64_t scratch_index[kBlockReduceScratch];
   const T* in = static_cast<const T*>(r.in);
   const bool is_arg = r.op == ReduceOp::kArgMax || r.op == ReduceOp::kArgMin;
   for (int64_t row = BlockX(); row < r.outer; row += GridDimX()) {

@@ -9,7 +9,7 @@ namespace {
 
 template <typename T>
 BRAID_KERNEL void SoftmaxRowsKernel(SoftmaxArgs s) {
-  BRAID_SHARED float scratch[kMaxWarpsPerBlock];
+  BRAID_SHARED float scratch[kBlockReduceScratch];
   for (int64_t row = BlockX(); row < s.outer; row += GridDimX()) {
     const T* x = static_cast<const T*>(s.in) + row * s.n;
     T* y = static_cast<T*>(s.out) + row * s.n;

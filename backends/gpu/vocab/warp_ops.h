@@ -28,20 +28,29 @@ BRAID_DEVICE float WarpAllReduce(float v, Op op) {
   return v;
 }
 
+// Shared scratch for the block reductions below: one slot per warp plus
+// one for the result.
+inline constexpr int kBlockReduceScratch = kMaxWarpsPerBlock + 1;
+
 // Reduction over the whole block; every thread receives the result.
 // Preconditions: called by all threads of the block, block size a multiple
-// of the warp size; `scratch` is a shared array of kMaxWarpsPerBlock floats.
-// Contains barriers; `scratch` may be reused right after it returns.
+// of the warp size; `scratch` is a shared array of kBlockReduceScratch
+// floats. Contains barriers; may be called again right away with the same
+// scratch (the result slot is only rewritten after the next call's first
+// barrier, which every reader of this result has passed).
 template <typename Op>
 BRAID_DEVICE float BlockAllReduce(float v, Op op, float identity, float* scratch) {
   v = WarpAllReduce(v, op);
   const int warps = BlockThreads() / WarpSize();
   if (LaneId() == 0) scratch[WarpId()] = v;
   SyncThreads();
-  float r = LaneId() < warps ? scratch[LaneId()] : identity;
-  r = WarpAllReduce(r, op);
+  if (WarpId() == 0) {
+    float r = LaneId() < warps ? scratch[LaneId()] : identity;
+    r = WarpAllReduce(r, op);
+    if (LaneId() == 0) scratch[kMaxWarpsPerBlock] = r;
+  }
   SyncThreads();
-  return r;
+  return scratch[kMaxWarpsPerBlock];
 }
 
 // Value/index pair for ArgMax/ArgMin. Ties keep the smaller index, or the
@@ -65,7 +74,8 @@ BRAID_DEVICE ArgPair WarpAllReduceArg(ArgPair p, bool is_max, bool prefer_last) 
   }
   return p;
 }
-// Block-wide version; `values`/`indices` are shared arrays of kMaxWarpsPerBlock.
+// Block-wide version; `values`/`indices` are shared arrays of
+// kBlockReduceScratch elements (same reuse rule as BlockAllReduce).
 BRAID_DEVICE ArgPair BlockAllReduceArg(ArgPair p, bool is_max, bool prefer_last, float* values, int64_t* indices) {
   p = WarpAllReduceArg(p, is_max, prefer_last);
   const int warps = BlockThreads() / WarpSize();
@@ -74,11 +84,17 @@ BRAID_DEVICE ArgPair BlockAllReduceArg(ArgPair p, bool is_max, bool prefer_last,
     indices[WarpId()] = p.index;
   }
   SyncThreads();
-  ArgPair r{0.0f, -1};
-  if (LaneId() < warps) r = ArgPair{values[LaneId()], indices[LaneId()]};
-  r = WarpAllReduceArg(r, is_max, prefer_last);
+  if (WarpId() == 0) {
+    ArgPair r{0.0f, -1};
+    if (LaneId() < warps) r = ArgPair{values[LaneId()], indices[LaneId()]};
+    r = WarpAllReduceArg(r, is_max, prefer_last);
+    if (LaneId() == 0) {
+      values[kMaxWarpsPerBlock] = r.value;
+      indices[kMaxWarpsPerBlock] = r.index;
+    }
+  }
   SyncThreads();
-  return r;
+  return ArgPair{values[kMaxWarpsPerBlock], indices[kMaxWarpsPerBlock]};
 }
 
 }  // namespace braid::backends::gpu::BRAID_GPU_TARGET_NS

@@ -77,7 +77,7 @@ BRAID_KERNEL void Ballots(uint64_t* out) {
 }
 
 BRAID_KERNEL void Reductions(const float* in, float* warp_sum, float* block_max, float* block_sum) {
-  BRAID_SHARED float scratch[kMaxWarpsPerBlock];
+  BRAID_SHARED float scratch[kBlockReduceScratch];
   const int t = ThreadX();
   const float v = in[BlockX() * BlockDimX() + t];
   const float ws = WarpAllReduce(v, SumOp());
