@@ -96,6 +96,15 @@ absl::Status Reshape(InferenceContext& ctx) {
     }
     return absl::OkStatus();
   }
+  if (!hole) {
+    // One dim left unknown (a -1 that propagation could not tell from an
+    // unknown value, or a copied unknown dim) is still fixed by the count.
+    std::vector<size_t> open;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (!out[i].is_known() && out[i].symbol.empty()) open.push_back(i);
+    }
+    if (open.size() == 1) hole = open[0];
+  }
   if (in.has_rank()) {
     if (hole) {
       BRAID_ASSIGN_OR_RETURN(out[*hole], InferMinusOne(ctx, *in.shape, out, *hole));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "braid/status_macros.h"
 #include "graph/clone.h"
+#include "graph/op_schema.h"
 
 namespace braid::graph {
 
@@ -104,9 +105,15 @@ bool AcceptsFusedNode(const FusionPredicate& accept, const Graph& graph, const N
                           : scratch.AddInput(name, v->type()).status();
     if (!st.ok()) return false;
   }
-  absl::StatusOr<Node*> node = scratch.AddNode(spec);
+  NodeSpec candidate = spec;
+  candidate.outputs = {scratch.UniqueValueName("fused_output")};
+  absl::StatusOr<Node*> node = scratch.AddNode(candidate);
   if (!node.ok()) return false;
-  for (Value* out : (*node)->outputs()) out->set_type(output_type);
+  Value* out = (*node)->outputs()[0];
+  out->set_type(output_type);
+  absl::StatusOr<NodeInference> inferred = InferNode(**node, DefaultOpSchemas());
+  if (!inferred.ok()) return false;  // the fused node would be ill-typed
+  out->set_type(RefineType(output_type, inferred->outputs[0]));
   return accept(**node);
 }
 

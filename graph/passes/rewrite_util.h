@@ -43,7 +43,9 @@ std::optional<FusedActivation> MatchActivation(const Node& node);
 void SetActivation(const std::optional<FusedActivation>& act, std::map<std::string, Attribute>& attributes);
 
 // Asks `accept` about `spec` built in a scratch graph whose inputs carry the
-// types (and constant data) of `graph`'s values of the same names.
+// types (and constant data) of `graph`'s values of the same names; its one
+// output has `output_type` refined by inference. False, without asking,
+// when inference finds the fused node ill-typed.
 bool AcceptsFusedNode(const FusionPredicate& accept, const Graph& graph, const NodeSpec& spec,
                       const ValueType& output_type);
 
