@@ -33,22 +33,22 @@ Node* FoldableBatchNorm(const Node& conv) {
 }
 
 absl::StatusOr<std::vector<Node*>> TryFold(Graph& graph, Node* conv) {
-  const std::vector<Node*> kNone;
-  if (conv->op_type() != "Conv" || !conv->domain().empty() || conv->outputs().size() != 1) return kNone;
+  const std::vector<Node*> none;
+  if (conv->op_type() != "Conv" || !conv->domain().empty() || conv->outputs().size() != 1) return none;
   Node* bn = FoldableBatchNorm(*conv);
-  if (bn == nullptr) return kNone;
+  if (bn == nullptr) return none;
   const Tensor* w = ConstantInput(*conv, 1);
-  if (!IsFloat32(w, -1) || w->rank() < 3 || w->dim(0) <= 0) return kNone;
+  if (!IsFloat32(w, -1) || w->rank() < 3 || w->dim(0) <= 0) return none;
   const int64_t m = w->dim(0);
   const Tensor* bias = conv->input(2) != nullptr ? ConstantInput(*conv, 2) : nullptr;
-  if (conv->input(2) != nullptr && !IsFloat32(bias, m)) return kNone;
+  if (conv->input(2) != nullptr && !IsFloat32(bias, m)) return none;
   const Tensor* scale = ConstantInput(*bn, 1);
   const Tensor* shift = ConstantInput(*bn, 2);
   const Tensor* mean = ConstantInput(*bn, 3);
   const Tensor* var = ConstantInput(*bn, 4);
-  if (!IsFloat32(scale, m) || !IsFloat32(shift, m) || !IsFloat32(mean, m) || !IsFloat32(var, m)) return kNone;
+  if (!IsFloat32(scale, m) || !IsFloat32(shift, m) || !IsFloat32(mean, m) || !IsFloat32(var, m)) return none;
   absl::StatusOr<float> eps = bn->GetFloat("epsilon", 1e-5f);
-  if (!eps.ok()) return kNone;
+  if (!eps.ok()) return none;
 
   BRAID_ASSIGN_OR_RETURN(Tensor new_w, Tensor::Create(DataType::kFloat32, w->shape()));
   BRAID_ASSIGN_OR_RETURN(Tensor new_b, Tensor::Create(DataType::kFloat32, {m}));

@@ -159,7 +159,9 @@ absl::StatusOr<int> RewriteSubgraphs(Graph& graph, const std::function<absl::Sta
     std::vector<std::pair<std::string, Attribute>> replaced;
     for (const auto& [attr_name, attr] : node->attributes()) {
       if (attr.kind() == Attribute::Kind::kGraph) {
-        BRAID_ASSIGN_OR_RETURN(std::unique_ptr<Graph> copy, CloneGraph(*attr.g()));
+        absl::StatusOr<std::unique_ptr<Graph>> cloned = CloneGraph(*attr.g());
+        if (!cloned.ok()) continue;  // not copyable (unsorted): left as it is
+        std::unique_ptr<Graph> copy = *std::move(cloned);
         BRAID_ASSIGN_OR_RETURN(int changed, pass(*copy));
         if (changed > 0) {
           total += changed;
@@ -169,7 +171,12 @@ absl::StatusOr<int> RewriteSubgraphs(Graph& graph, const std::function<absl::Sta
         std::vector<std::shared_ptr<Graph>> graphs;
         int changed_here = 0;
         for (const auto& g : attr.graphs()) {
-          BRAID_ASSIGN_OR_RETURN(std::unique_ptr<Graph> copy, CloneGraph(*g));
+          absl::StatusOr<std::unique_ptr<Graph>> cloned = CloneGraph(*g);
+          if (!cloned.ok()) {
+            graphs.push_back(g);
+            continue;
+          }
+          std::unique_ptr<Graph> copy = *std::move(cloned);
           BRAID_ASSIGN_OR_RETURN(int changed, pass(*copy));
           changed_here += changed;
           graphs.push_back(changed > 0 ? std::shared_ptr<Graph>(std::move(copy)) : g);

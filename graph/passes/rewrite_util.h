@@ -64,8 +64,9 @@ using NodeRewrite = std::function<absl::StatusOr<std::vector<Node*>>(Graph&, Nod
 absl::StatusOr<int> RewriteEachNode(Graph& graph, const NodeRewrite& try_rewrite);
 
 // Runs `pass` on a copy of every nested graph of `graph`'s nodes; a copy
-// the pass changed (returned > 0) replaces the original attribute.
-// Returns the sum of the pass results.
+// the pass changed (returned > 0) replaces the original attribute. Nested
+// graphs that cannot be copied are left alone. Returns the sum of the pass
+// results.
 absl::StatusOr<int> RewriteSubgraphs(Graph& graph, const std::function<absl::StatusOr<int>(Graph&)>& pass);
 
 }  // namespace braid::graph

@@ -99,7 +99,9 @@ TEST(FusionsTest, ConvBatchNormNeedsConstantInferenceModeSoleUse) {
     Op(g, "BatchNormalization", {"conv", "scale", "shift", "mean", "var"}, {"y"},
        {{"training_mode", Attribute(training)}}, 15);
     ASSERT_TRUE(g.AddOutput(g.FindValue("y")).ok());
-    if (extra_use) ASSERT_TRUE(g.AddOutput(g.FindValue("conv")).ok());
+    if (extra_use) {
+      ASSERT_TRUE(g.AddOutput(g.FindValue("conv")).ok());
+    }
   };
   Graph ok, runtime_scale, training, shared;
   build(ok, true, 0, false);
