@@ -10,6 +10,7 @@
 #include "braid/status_macros.h"
 #include "graph/clone.h"
 #include "graph/onnx/importer.h"
+#include "graph/validate.h"
 #include "runtime/model_impl.h"
 #include "runtime/module_loader.h"
 #include "runtime/optimizer.h"
@@ -115,10 +116,12 @@ class RuntimeImpl : public Runtime {
   absl::StatusOr<std::unique_ptr<Session>> CreateSession(const Model& model, const SessionOptions& options) override {
     BRAID_ASSIGN_OR_RETURN(std::vector<Device*> devices, ResolveDevices(options.devices));
     BRAID_ASSIGN_OR_RETURN(std::unique_ptr<graph::Graph> graph, graph::CloneGraph(model.graph()));
-    if (options.optimize) BRAID_RETURN_IF_ERROR(OptimizeGraph(*graph, *devices.back(), devices));
+    OptimizationStats stats;
+    if (options.optimize) BRAID_RETURN_IF_ERROR(OptimizeGraph(*graph, *devices.back(), devices, &stats));
     BRAID_ASSIGN_OR_RETURN(std::unique_ptr<SessionImpl> session,
                            SessionImpl::Create(std::move(graph), devices, options, workers_,
                                                [this](const std::string& name) { return FindDevice(name); }));
+    if (options.optimize) session->set_optimization_summary(stats.ToString());
     return std::unique_ptr<Session>(std::move(session));
   }
 
@@ -143,6 +146,7 @@ class RuntimeImpl : public Runtime {
   }
 
   static absl::StatusOr<std::unique_ptr<Model>> MakeModel(graph::onnx_import::ImportedModel imported) {
+    BRAID_RETURN_IF_ERROR(graph::ValidateGraph(*imported.graph));
     std::map<std::string, std::string> metadata = imported.metadata.properties;
     metadata["producer"] = absl::StrCat(imported.metadata.producer_name, " ", imported.metadata.producer_version);
     metadata["ir_version"] = absl::StrCat(imported.metadata.ir_version);

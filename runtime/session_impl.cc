@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "braid/status_macros.h"
 #include "graph/cost_model.h"
+#include "graph/dump.h"
 #include "runtime/input_validation.h"
 #include "runtime/model_impl.h"
 
@@ -123,6 +124,11 @@ absl::StatusOr<NamedValues> SessionImpl::Run(const NamedValues& inputs, const Ru
   stats.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (options.stats != nullptr) *options.stats = stats;
   return results;
+}
+
+std::string SessionImpl::DescribeGraph() const {
+  return absl::StrCat("optimizations: ", optimization_summary_.empty() ? "none" : optimization_summary_, "\n",
+                      graph::DumpGraph(*graph_));
 }
 
 std::future<absl::StatusOr<NamedValues>> SessionImpl::RunAsync(NamedValues inputs, RunOptions options) {

@@ -29,6 +29,8 @@ class SessionImpl : public Session {
   const PlacementReport& placement() const override { return plan_.report; }
   double EstimatedFlops() const override { return flops_; }
   double EstimatedBytes() const override { return bytes_; }
+  std::string DescribeGraph() const override;
+  void set_optimization_summary(std::string summary) { optimization_summary_ = std::move(summary); }
 
   const graph::Graph& graph() const { return *graph_; }
 
@@ -47,6 +49,7 @@ class SessionImpl : public Session {
   std::vector<IoInfo> outputs_;
   // For each partition, the names whose last reader it is (released after it).
   std::vector<std::vector<std::string>> release_after_;
+  std::string optimization_summary_;
   double flops_ = 0;
   double bytes_ = 0;
 };

@@ -13,6 +13,7 @@ void RegisterInspectCommand(CLI::App& app, int& exit_code) {
     std::string model;
     bool placement = false;
     bool cost = false;
+    bool optimized = false;
     std::string devices;
     bool quiet = false;
   };
@@ -22,6 +23,7 @@ void RegisterInspectCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--placement", args->placement, "Show which device runs each node, copies at boundaries");
   cmd->add_option("--devices", args->devices, "Device preference list for --placement (default cpu)");
   cmd->add_flag("--cost", args->cost, "Estimated FLOPs and bytes moved per run (from static shapes)");
+  cmd->add_flag("--optimized", args->optimized, "Dump the graph a session runs, after Braid's optimizations");
   cmd->add_flag("--summary", args->quiet, "Only the histogram (and placement), not the IR dump");
   cmd->callback([args, &exit_code] {
     std::unique_ptr<Runtime> runtime = CreateRuntimeOrReport();
@@ -35,7 +37,7 @@ void RegisterInspectCommand(CLI::App& app, int& exit_code) {
       return;
     }
     std::unique_ptr<Session> session;
-    if (args->placement || args->cost) {
+    if (args->placement || args->cost || args->optimized) {
       SessionOptions options;
       options.devices = SplitList(args->devices);
       absl::StatusOr<std::unique_ptr<Session>> s = runtime->CreateSession(**model, options);
@@ -56,7 +58,7 @@ void RegisterInspectCommand(CLI::App& app, int& exit_code) {
     for (const IoInfo& out : (*model)->outputs()) std::cout << "  " << out.name << ": " << out.type << "\n";
     std::cout << "ops (" << g.num_nodes() << " nodes):\n";
     for (const auto& [op, count] : graph::OpHistogram(g)) std::cout << "  " << op << ": " << count << "\n";
-    if (!args->quiet) std::cout << graph::DumpGraph(g);
+    if (!args->quiet) std::cout << (session && args->optimized ? session->DescribeGraph() : graph::DumpGraph(g));
     if (session && args->placement) {
       std::cout << "placement:\n" << PlacementSummary(session->placement()) << PlacementTable(session->placement());
     }

@@ -124,6 +124,9 @@ class Session {
   // graph's static shapes (0 where shapes are unknown); for cost models.
   virtual double EstimatedFlops() const = 0;
   virtual double EstimatedBytes() const = 0;
+  // The graph this session runs (after optimization) as text, preceded by
+  // a one-line summary of what the optimizer changed.
+  virtual std::string DescribeGraph() const = 0;
 };
 
 class Runtime {
