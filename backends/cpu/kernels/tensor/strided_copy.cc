@@ -4,6 +4,11 @@
 #include <string>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
+
 #include "backends/cpu/kernels/tensor/tensor_util.h"
 
 namespace braid::backends::cpu {
@@ -77,18 +82,105 @@ void CopyRows(const KernelContext& ctx, T* dst, const T* src, const Collapsed& c
   });
 }
 
+// Micro-kernels: d[a * da + c] = s[a + c * sc] for a, c < kMicro<T>, with
+// SIMD register transposes where the element size allows (SSE2 is part of
+// x86-64, so no run-time dispatch is needed).
+template <typename T>
+constexpr int kMicro = 4;
+#if defined(__SSE2__)
+template <>
+constexpr int kMicro<uint16_t> = 8;
+template <>
+constexpr int kMicro<uint64_t> = 2;
+#endif
+
+template <typename T>
+inline void MicroTranspose(T* d, const T* s, int64_t sc, int64_t da) {
+  constexpr int B = kMicro<T>;
+  T t[B][B];
+  for (int c = 0; c < B; ++c) {
+    for (int a = 0; a < B; ++a) t[c][a] = s[a + c * sc];
+  }
+  for (int a = 0; a < B; ++a) {
+    for (int c = 0; c < B; ++c) d[a * da + c] = t[c][a];
+  }
+}
+
+#if defined(__SSE2__)
+template <>
+inline void MicroTranspose<uint32_t>(uint32_t* d, const uint32_t* s, int64_t sc, int64_t da) {
+  // Bit patterns move through float shuffles unchanged.
+  __m128 r0 = _mm_loadu_ps(reinterpret_cast<const float*>(s));
+  __m128 r1 = _mm_loadu_ps(reinterpret_cast<const float*>(s + sc));
+  __m128 r2 = _mm_loadu_ps(reinterpret_cast<const float*>(s + 2 * sc));
+  __m128 r3 = _mm_loadu_ps(reinterpret_cast<const float*>(s + 3 * sc));
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(reinterpret_cast<float*>(d), r0);
+  _mm_storeu_ps(reinterpret_cast<float*>(d + da), r1);
+  _mm_storeu_ps(reinterpret_cast<float*>(d + 2 * da), r2);
+  _mm_storeu_ps(reinterpret_cast<float*>(d + 3 * da), r3);
+}
+
+template <>
+inline void MicroTranspose<uint16_t>(uint16_t* d, const uint16_t* s, int64_t sc, int64_t da) {
+  __m128i r[8];
+  for (int c = 0; c < 8; ++c) r[c] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + c * sc));
+  __m128i a0 = _mm_unpacklo_epi16(r[0], r[1]), a1 = _mm_unpackhi_epi16(r[0], r[1]);
+  __m128i a2 = _mm_unpacklo_epi16(r[2], r[3]), a3 = _mm_unpackhi_epi16(r[2], r[3]);
+  __m128i a4 = _mm_unpacklo_epi16(r[4], r[5]), a5 = _mm_unpackhi_epi16(r[4], r[5]);
+  __m128i a6 = _mm_unpacklo_epi16(r[6], r[7]), a7 = _mm_unpackhi_epi16(r[6], r[7]);
+  __m128i b0 = _mm_unpacklo_epi32(a0, a2), b1 = _mm_unpackhi_epi32(a0, a2);
+  __m128i b2 = _mm_unpacklo_epi32(a1, a3), b3 = _mm_unpackhi_epi32(a1, a3);
+  __m128i b4 = _mm_unpacklo_epi32(a4, a6), b5 = _mm_unpackhi_epi32(a4, a6);
+  __m128i b6 = _mm_unpacklo_epi32(a5, a7), b7 = _mm_unpackhi_epi32(a5, a7);
+  __m128i out[8] = {_mm_unpacklo_epi64(b0, b4), _mm_unpackhi_epi64(b0, b4), _mm_unpacklo_epi64(b1, b5),
+                    _mm_unpackhi_epi64(b1, b5), _mm_unpacklo_epi64(b2, b6), _mm_unpackhi_epi64(b2, b6),
+                    _mm_unpacklo_epi64(b3, b7), _mm_unpackhi_epi64(b3, b7)};
+  for (int a = 0; a < 8; ++a) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + a * da), out[a]);
+}
+
+template <>
+inline void MicroTranspose<uint64_t>(uint64_t* d, const uint64_t* s, int64_t sc, int64_t da) {
+  __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+  __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + sc));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm_unpacklo_epi64(r0, r1));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d + da), _mm_unpackhi_epi64(r0, r1));
+}
+#endif
+
+// d[a * da + c] = s[a + c * sc] for a < na, c < nc: whole micro blocks
+// (a outer, c inner), then the ragged edges one element at a time.
+template <typename T>
+void TransposeBlock(T* d, const T* s, int64_t na, int64_t nc, int64_t sc, int64_t da) {
+  constexpr int B = kMicro<T>;
+  const int64_t a_full = na - na % B, c_full = nc - nc % B;
+  for (int64_t a = 0; a < a_full; a += B) {
+    for (int64_t c = 0; c < c_full; c += B) MicroTranspose<T>(d + a * da + c, s + a + c * sc, sc, da);
+    for (int64_t aa = a; aa < a + B; ++aa) {
+      for (int64_t c = c_full; c < nc; ++c) d[aa * da + c] = s[aa + c * sc];
+    }
+  }
+  for (int64_t a = a_full; a < na; ++a) {
+    for (int64_t c = 0; c < nc; ++c) d[a * da + c] = s[a + c * sc];
+  }
+}
+
 // A permutation where dim `j` is contiguous in the source and the last dim
 // is contiguous in the destination: a batch of 2-D transposes, each done in
-// square tiles so both sides touch whole cache lines.
+// tiles of micro-block transposes so both sides touch whole cache lines.
+// Strides that are multiples of 4 KiB map a tile's lines onto few cache
+// sets, so those get smaller tiles.
 template <typename T>
 void CopyTiled(const KernelContext& ctx, T* dst, const T* src, const Collapsed& c, int j) {
-  constexpr int64_t kTile = sizeof(T) == 1 ? 32 : 16;
   const int r = static_cast<int>(c.dims.size());
-  const int64_t rows = c.dims[j];       // source-contiguous extent
-  const int64_t cols = c.dims[r - 1];   // destination-contiguous extent
+  const int64_t rows = c.dims[j];       // source-contiguous extent (a)
+  const int64_t cols = c.dims[r - 1];   // destination-contiguous extent (c)
   const int64_t src_col_stride = c.strides[r - 1];
   std::vector<int64_t> dst_strides = ContiguousStrides(c.dims);
   const int64_t dst_row_stride = dst_strides[j];
+  const bool aliasing = (src_col_stride * static_cast<int64_t>(sizeof(T))) % 4096 == 0 ||
+                        (dst_row_stride * static_cast<int64_t>(sizeof(T))) % 4096 == 0;
+  const int64_t tile = aliasing ? 16 : 64;
   // The other dims, iterated as a batch.
   std::vector<int64_t> odims, osrc, odst;
   for (int k = 0; k < r - 1; ++k) {
@@ -99,29 +191,25 @@ void CopyTiled(const KernelContext& ctx, T* dst, const T* src, const Collapsed& 
   }
   int64_t batches = 1;
   for (int64_t d : odims) batches *= d;
-  const int64_t strips = (rows + kTile - 1) / kTile;
+  const int64_t strips = (rows + tile - 1) / tile;
   const int nb = static_cast<int>(odims.size());
-  ctx.ParallelFor(batches * strips, static_cast<double>(kTile * cols) * 1.5, [&](int64_t begin, int64_t end) {
+  ctx.ParallelFor(batches * strips, static_cast<double>(tile * cols), [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) {
       int64_t batch = item / strips;
-      int64_t a0 = (item % strips) * kTile;
-      int64_t a1 = std::min(rows, a0 + kTile);
+      const int64_t a0 = (item % strips) * tile;
+      const int64_t na = std::min(rows, a0 + tile) - a0;
       int64_t so = 0, dso = 0;
       for (int k = nb - 1; k >= 0; --k) {
-        int64_t i = batch % odims[k];
+        const int64_t i = batch % odims[k];
         batch /= odims[k];
         so += i * osrc[k];
         dso += i * odst[k];
       }
-      const T* s = src + so;
-      T* d = dst + dso;
-      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-        const int64_t c1 = std::min(cols, c0 + kTile);
-        for (int64_t a = a0; a < a1; ++a) {
-          T* drow = d + a * dst_row_stride;
-          const T* scol = s + a;
-          for (int64_t cc = c0; cc < c1; ++cc) drow[cc] = scol[cc * src_col_stride];
-        }
+      const T* s = src + so + a0;
+      T* d = dst + dso + a0 * dst_row_stride;
+      for (int64_t c0 = 0; c0 < cols; c0 += tile) {
+        TransposeBlock<T>(d + c0, s + c0 * src_col_stride, na, std::min(tile, cols - c0), src_col_stride,
+                          dst_row_stride);
       }
     }
   });
