@@ -17,7 +17,7 @@ std::string DomainName(const std::string& d) { return d.empty() ? "ai.onnx" : d;
 
 // Picks a device per node; `forced_cpu` holds nodes whose partition failed
 // to compile elsewhere, with the reason.
-absl::Status AssignDevices(const graph::Graph& g, std::span<Device* const> devices,
+absl::Status AssignDevices(const graph::Graph& g, std::span<Device* const> devices, std::span<const DevicePin> pins,
                            const absl::flat_hash_map<const Node*, std::string>& forced_cpu,
                            std::vector<Device*>& assignment, std::vector<std::string>& reasons) {
   Device* cpu = devices.back();
@@ -28,7 +28,22 @@ absl::Status AssignDevices(const graph::Graph& g, std::span<Device* const> devic
     Device* chosen = nullptr;
     std::vector<std::string> declined;
     auto forced = forced_cpu.find(node);
+    Device* preferred = devices.front();
+    for (const DevicePin& pin : pins) {
+      if (!std::regex_match(node->name(), pin.node_regex)) continue;
+      preferred = pin.device;
+      if (forced == forced_cpu.end()) {
+        absl::Status can = pin.device->CanRun(*node);
+        if (can.ok()) {
+          chosen = pin.device;
+        } else {
+          declined.push_back(absl::StrCat(pin.device->info().name, " (pinned): ", can.message()));
+        }
+      }
+      break;
+    }
     for (Device* d : devices) {
+      if (chosen != nullptr) break;
       if (forced != forced_cpu.end() && d != cpu) continue;
       absl::Status can = d->CanRun(*node);
       if (can.ok()) {
@@ -44,7 +59,7 @@ absl::Status AssignDevices(const graph::Graph& g, std::span<Device* const> devic
           .push_back(node->name());
     }
     assignment.push_back(chosen);
-    reasons.push_back(chosen == devices.front() ? "" : absl::StrJoin(declined, "; "));
+    reasons.push_back(chosen == preferred ? "" : absl::StrJoin(declined, "; "));
   }
   if (!unsupported.empty()) {
     std::vector<std::string> parts;
@@ -114,7 +129,7 @@ std::unique_ptr<graph::Graph> ExtractSubgraph(const graph::Graph& g, std::span<c
 }
 
 absl::StatusOr<PartitionPlan> PartitionAndCompile(const graph::Graph& g, std::span<Device* const> devices,
-                                                  const CompileOptions& options) {
+                                                  const CompileOptions& options, std::span<const DevicePin> pins) {
   if (devices.empty() || !devices.back()->is_host()) {
     return absl::InternalError("partitioning needs the host CPU device last");
   }
@@ -125,7 +140,7 @@ absl::StatusOr<PartitionPlan> PartitionAndCompile(const graph::Graph& g, std::sp
   for (size_t round = 0; round <= nodes.size() + 1; ++round) {
     std::vector<Device*> assignment;
     std::vector<std::string> reasons;
-    BRAID_RETURN_IF_ERROR(AssignDevices(g, devices, forced_cpu, assignment, reasons));
+    BRAID_RETURN_IF_ERROR(AssignDevices(g, devices, pins, forced_cpu, assignment, reasons));
     PartitionPlan plan;
     bool retry = false;
     for (size_t begin = 0; begin < nodes.size() && !retry;) {

@@ -10,6 +10,7 @@
 #define BRAID_RUNTIME_PARTITIONER_H_
 
 #include <memory>
+#include <regex>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,8 +39,15 @@ struct PartitionPlan {
 // Partitions `graph` over `devices` (preference order; must end with the
 // host CPU device) and compiles each partition. Fails, listing every such
 // node with op, domain and opset, when some node can run on no device.
+// A resolved SessionOptions::Pin.
+struct DevicePin {
+  std::regex node_regex;
+  Device* device;
+};
+
 absl::StatusOr<PartitionPlan> PartitionAndCompile(const graph::Graph& graph, std::span<Device* const> devices,
-                                                  const CompileOptions& options);
+                                                  const CompileOptions& options,
+                                                  std::span<const DevicePin> pins = {});
 
 // Copies `nodes` of `graph` into a standalone graph whose inputs are the
 // non-constant values they read from outside, whose initializers are the

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -115,11 +116,23 @@ class RuntimeImpl : public Runtime {
 
   absl::StatusOr<std::unique_ptr<Session>> CreateSession(const Model& model, const SessionOptions& options) override {
     BRAID_ASSIGN_OR_RETURN(std::vector<Device*> devices, ResolveDevices(options.devices));
+    std::vector<DevicePin> pins;
+    for (const SessionOptions::Pin& pin : options.pins) {
+      BRAID_ASSIGN_OR_RETURN(std::vector<Device*> resolved, ResolveDevices({pin.device}));
+      Device* target = resolved.front();  // the CPU itself when the pin names "cpu"
+      try {
+        pins.push_back({std::regex(pin.node_regex), target});
+      } catch (const std::regex_error& e) {
+        return absl::InvalidArgumentError(absl::StrCat("pin '", pin.node_regex, "' is not a valid regex: ", e.what()));
+      }
+      // A pinned device also serves as a fallback candidate for the nodes it claims.
+      if (std::find(devices.begin(), devices.end(), target) == devices.end()) devices.insert(devices.end() - 1, target);
+    }
     BRAID_ASSIGN_OR_RETURN(std::unique_ptr<graph::Graph> graph, graph::CloneGraph(model.graph()));
     OptimizationStats stats;
     if (options.optimize) BRAID_RETURN_IF_ERROR(OptimizeGraph(*graph, *devices.back(), devices, &stats));
     BRAID_ASSIGN_OR_RETURN(std::unique_ptr<SessionImpl> session,
-                           SessionImpl::Create(std::move(graph), devices, options, workers_,
+                           SessionImpl::Create(std::move(graph), devices, std::move(pins), options, workers_,
                                                [this](const std::string& name) { return FindDevice(name); }));
     if (options.optimize) session->set_optimization_summary(stats.ToString());
     return std::unique_ptr<Session>(std::move(session));

@@ -13,7 +13,8 @@
 namespace braid::runtime {
 
 absl::StatusOr<std::unique_ptr<SessionImpl>> SessionImpl::Create(
-    std::unique_ptr<graph::Graph> graph, std::vector<Device*> devices, const SessionOptions& options,
+    std::unique_ptr<graph::Graph> graph, std::vector<Device*> devices, std::vector<DevicePin> pins,
+    const SessionOptions& options,
     WorkerPool& workers, std::function<Device*(const std::string&)> find_device) {
   std::unique_ptr<SessionImpl> s(new SessionImpl(workers));
   s->graph_ = std::move(graph);
@@ -21,7 +22,7 @@ absl::StatusOr<std::unique_ptr<SessionImpl>> SessionImpl::Create(
   s->find_device_ = std::move(find_device);
   CompileOptions compile;
   compile.intra_op_threads = options.intra_op_threads;
-  BRAID_ASSIGN_OR_RETURN(s->plan_, PartitionAndCompile(*s->graph_, s->devices_, compile));
+  BRAID_ASSIGN_OR_RETURN(s->plan_, PartitionAndCompile(*s->graph_, s->devices_, compile, pins));
   for (const graph::Value* v : s->graph_->inputs()) s->inputs_.push_back(DescribeValue(*v));
   for (const graph::Value* v : s->graph_->outputs()) s->outputs_.push_back(DescribeValue(*v));
 

@@ -19,6 +19,7 @@ class SessionImpl : public Session {
   // outlives the session (it belongs to the Runtime).
   static absl::StatusOr<std::unique_ptr<SessionImpl>> Create(std::unique_ptr<graph::Graph> graph,
                                                              std::vector<Device*> devices,
+                                                             std::vector<DevicePin> pins,
                                                              const SessionOptions& options, WorkerPool& workers,
                                                              std::function<Device*(const std::string&)> find_device);
 

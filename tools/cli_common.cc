@@ -113,6 +113,18 @@ absl::StatusOr<NamedValues> AddRandomInputs(const graph::Graph& graph, NamedValu
   return given;
 }
 
+absl::StatusOr<std::vector<SessionOptions::Pin>> ParsePins(const std::vector<std::string>& specs) {
+  std::vector<SessionOptions::Pin> pins;
+  for (const std::string& spec : specs) {
+    size_t eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("--pin '", spec, "': expected NODE_REGEX=DEVICE"));
+    }
+    pins.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+  }
+  return pins;
+}
+
 std::vector<std::string> SplitList(const std::string& list) {
   std::vector<std::string> out;
   for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipEmpty())) out.emplace_back(part);

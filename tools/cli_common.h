@@ -34,6 +34,9 @@ absl::StatusOr<NamedValues> LoadInputDir(const std::filesystem::path& dir, const
 absl::StatusOr<NamedValues> AddRandomInputs(const graph::Graph& graph, NamedValues given, uint64_t seed,
                                             int64_t free_dim = 1);
 
+// "REGEX=DEVICE" specs -> session pins (errors name the spec).
+absl::StatusOr<std::vector<SessionOptions::Pin>> ParsePins(const std::vector<std::string>& specs);
+
 // "a,b" -> {"a", "b"}; empty -> {}.
 std::vector<std::string> SplitList(const std::string& list);
 

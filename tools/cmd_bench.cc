@@ -21,6 +21,7 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     uint64_t seed = 1;
     int64_t free_dim = 1;
     std::string devices;
+    std::vector<std::string> pins;
     bool json = false;
   };
   auto args = std::make_shared<Args>();
@@ -33,6 +34,7 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", args->seed, "Seed for random inputs");
   cmd->add_option("--free-dim", args->free_dim, "Size given to symbolic dims of random inputs");
   cmd->add_option("--device", args->devices, "Device preference list (default cpu)");
+  cmd->add_option("--pin", args->pins, "NODE_REGEX=DEVICE: run matching nodes on DEVICE (repeatable)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([args, &exit_code] {
     std::unique_ptr<Runtime> runtime = CreateRuntimeOrReport();
@@ -47,6 +49,12 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     }
     SessionOptions options;
     options.devices = SplitList(args->devices);
+    absl::StatusOr<std::vector<SessionOptions::Pin>> pins = ParsePins(args->pins);
+    if (!pins.ok()) {
+      exit_code = ReportError(pins.status());
+      return;
+    }
+    options.pins = *pins;
     options.intra_op_threads = args->threads;
     absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, options);
     absl::StatusOr<NamedValues> inputs = LoadInputs(args->inputs, (*model)->graph());

@@ -27,6 +27,7 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
     uint64_t seed = 1;
     std::string save_dir;
     std::string devices;
+    std::vector<std::string> pins;
     int threads = 0;
     bool placement = false;
   };
@@ -40,6 +41,7 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", args->seed, "Seed for --random");
   cmd->add_option("--save-outputs", args->save_dir, "Write output_<i>.pb (TensorProto) per graph output");
   cmd->add_option("--device", args->devices, "Device preference list, e.g. emu-amd or emu-amd,cpu (default cpu)");
+  cmd->add_option("--pin", args->pins, "NODE_REGEX=DEVICE: run matching nodes on DEVICE (repeatable)");
   cmd->add_option("--threads", args->threads, "Intra-op threads (0 = all)");
   cmd->add_flag("--placement", args->placement, "List every node with its device");
   cmd->callback([args, &exit_code] {
@@ -58,6 +60,12 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
     auto t1 = std::chrono::steady_clock::now();
     SessionOptions options;
     options.devices = SplitList(args->devices);
+    absl::StatusOr<std::vector<SessionOptions::Pin>> pins = ParsePins(args->pins);
+    if (!pins.ok()) {
+      exit_code = ReportError(pins.status());
+      return;
+    }
+    options.pins = *pins;
     options.intra_op_threads = args->threads;
     absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, options);
     if (!session.ok()) {

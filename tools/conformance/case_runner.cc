@@ -130,6 +130,10 @@ CaseResult RunCase(Runtime& runtime, const fs::path& root, const fs::path& dir, 
   if (!session.ok()) {
     return finish(CaseResult::Outcome::kFailed, absl::StrCat("compile: ", session.status().message()));
   }
+  for (const auto& n : (*session)->placement().nodes) {
+    ++result.nodes;
+    if (n.device != "cpu") ++result.offloaded_nodes;
+  }
   for (const fs::path& set : sets) {
     std::string reason = RunDataSet(**session, (*model)->graph(), set, options);
     if (!reason.empty()) {

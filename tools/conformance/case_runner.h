@@ -26,6 +26,8 @@ struct CaseResult {
   Outcome outcome = Outcome::kFailed;
   std::string reason;  // why it failed or was skipped
   double seconds = 0;
+  int nodes = 0;            // nodes of the compiled (optimized) graph
+  int offloaded_nodes = 0;  // of those, placed on a device other than the CPU
 };
 
 // Test-case folders under `root` (the root itself if it is one) whose

@@ -79,6 +79,15 @@ struct SessionOptions {
   std::vector<std::string> devices;
   int intra_op_threads = 0;  // 0 = all hardware threads
   bool optimize = true;      // constant folding, fusions, dead-code elimination
+  // Pins: nodes whose name matches `node_regex` (ECMAScript, full match)
+  // go to `device` when it claims them; first matching pin wins. Pinned
+  // devices are opened like preferred ones. E.g. {"layer[0-5]/.*", "hip:0"},
+  // {"layer([6-9]|1[01])/.*", "cuda:0"} splits a model across vendors.
+  struct Pin {
+    std::string node_regex;
+    std::string device;
+  };
+  std::vector<Pin> pins;
 };
 
 // Where each node runs and what crosses device boundaries.
