@@ -16,6 +16,11 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define BRAID_EMU_ASAN 1
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
 #include <tbb/blocked_range.h>
@@ -92,7 +97,13 @@ class StackPool {
     for (void* base : regions_) ::munmap(base, kStackBytes + page_);
   }
 
-  ctx::stack_context Allocate() {
+  ctx::stack_context Allocate() { return last_ = Take(); }
+  void Release(ctx::stack_context sc) { free_.push_back(sc); }
+  // Bounds of the most recent Allocate (for sanitizer fiber annotations).
+  ctx::stack_context last() const { return last_; }
+
+ private:
+  ctx::stack_context Take() {
     if (free_.empty()) {
       void* base = ::mmap(nullptr, kStackBytes + page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (base == MAP_FAILED) throw std::bad_alloc();
@@ -110,10 +121,9 @@ class StackPool {
     free_.pop_back();
     return sc;
   }
-  void Release(ctx::stack_context sc) { free_.push_back(sc); }
 
- private:
   size_t page_;
+  ctx::stack_context last_;
   std::vector<ctx::stack_context> free_;
   std::vector<void*> regions_;
 };
@@ -162,6 +172,37 @@ struct BlockState {
   std::vector<uint8_t> alive;      // per thread
   std::vector<ctx::fiber> fibers;  // suspended contexts; index num_threads = the worker
 
+  // AddressSanitizer bookkeeping per context (unused in other builds):
+  // stack bounds and the fake stack of a suspended context.
+  struct SanitizerContext {
+    const void* bottom = nullptr;
+    size_t size = 0;
+    void* fake_stack = nullptr;
+  };
+  std::vector<SanitizerContext> sanitizer;
+
+  // Announce a switch from `current` to `target` (`dying`: current never
+  // resumes), and complete one in the context that was switched to.
+  void BeforeSwitch(int target, bool dying) {
+#if BRAID_EMU_ASAN
+    __sanitizer_start_switch_fiber(dying ? nullptr : &sanitizer[current].fake_stack, sanitizer[target].bottom,
+                                   sanitizer[target].size);
+#endif
+    (void)target;
+    (void)dying;
+  }
+  void AfterSwitch() {
+#if BRAID_EMU_ASAN
+    const void* bottom = nullptr;
+    size_t size = 0;
+    __sanitizer_finish_switch_fiber(sanitizer[current].fake_stack, &bottom, &size);
+    if (sanitizer[switcher].bottom == nullptr) {  // the worker's own stack, learnt on first switch
+      sanitizer[switcher].bottom = bottom;
+      sanitizer[switcher].size = size;
+    }
+#endif
+  }
+
   void Reset(int threads, int ws, Dim3 block_dims) {
     num_threads = threads;
     warp_size = ws;
@@ -182,6 +223,7 @@ struct BlockState {
     parity.assign(threads, 0);
     alive.assign(threads, 1);
     fibers.resize(threads + 1);
+    sanitizer.assign(threads + 1, SanitizerContext{});
   }
 
   // The next live thread after `from` in round-robin order, or the worker
@@ -219,8 +261,10 @@ struct BlockState {
     }
     const int target = NextAfter(current);
     if (target == current) return;  // alone: nothing else can run
+    BeforeSwitch(target, false);
     PrepareSwitch(target);
     Arrived(std::move(fibers[target]).resume());
+    AfterSwitch();
   }
 
   void OnExit(int tid) {
@@ -253,16 +297,23 @@ class BlockRunner {
       b.fibers[i] = ctx::fiber(std::allocator_arg, PooledStackAllocator{&stacks_},
                                [&b, i, invoke, closure](ctx::fiber&& from) -> ctx::fiber {
                                  b.Arrived(std::move(from));
+                                 b.AfterSwitch();
                                  invoke(closure);
                                  b.OnExit(i);
                                  const int next = b.NextAfter(i);
+                                 b.BeforeSwitch(next, true);
                                  b.PrepareSwitch(next);
                                  return std::move(b.fibers[next]);
                                });
+      const ctx::stack_context sc = stacks_.last();
+      b.sanitizer[i].bottom = static_cast<char*>(sc.sp) - sc.size;
+      b.sanitizer[i].size = sc.size;
     }
     // Runs until the last thread exits and switches back here.
+    b.BeforeSwitch(0, false);
     b.PrepareSwitch(0);
     b.Arrived(std::move(b.fibers[0]).resume());
+    b.AfterSwitch();
     tls_thread.block = nullptr;
   }
 

@@ -96,7 +96,7 @@ BRAID_KERNEL void Atomics(int* counter, int* maximum, unsigned long long* wide, 
   AtomicMax(maximum, g);
   AtomicAdd(wide, static_cast<unsigned long long>(g));
   // A CAS loop implementing add, the way float atomics are built.
-  int old = *cas_target;
+  int old = AtomicAdd(cas_target, 0);
   for (;;) {
     const int found = AtomicCAS(cas_target, old, old + 2);
     if (found == old) break;
