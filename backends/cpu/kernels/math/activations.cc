@@ -180,7 +180,17 @@ struct Shrink {
 
 absl::Status PReluKernel(KernelContext& ctx) {
   BRAID_ASSIGN_OR_RETURN(const Tensor* x, ctx.RequireTensor(0));
-  BRAID_ASSIGN_OR_RETURN(const Tensor* slope, ctx.RequireTensor(1));
+  BRAID_ASSIGN_OR_RETURN(const Tensor* slope_in, ctx.RequireTensor(1));
+  const Tensor* slope = slope_in;
+  Tensor channel_slope;
+  if (ctx.node().opset() < 7 && slope_in->rank() == 1 && x->rank() >= 2 && slope_in->dim(0) == x->dim(1) &&
+      slope_in->dim(0) != 1) {
+    // Before opset 7 a 1-D slope holds one value per channel (dim 1).
+    Shape s(static_cast<size_t>(x->rank() - 1), 1);
+    s[0] = slope_in->dim(0);
+    BRAID_ASSIGN_OR_RETURN(channel_slope, slope_in->Reshaped(std::move(s)));
+    slope = &channel_slope;
+  }
   if (x->dtype() != slope->dtype()) {
     return ctx.Error(absl::StrCat("slope type ", DataTypeName(slope->dtype()), " differs from input type ",
                                   DataTypeName(x->dtype())));

@@ -1,7 +1,8 @@
 // Einsum: parses the equation (explicit "->" or implicit output, "..."
-// broadcasting, repeated labels within an operand for diagonals) and
-// evaluates it as a strided sum of products: each output element sums, over
-// the contracted labels, the product of the operands' elements.
+// broadcasting, repeated labels within an operand for diagonals). Two
+// operands are contracted as a batched matrix product; other operand counts
+// are evaluated as a strided sum of products (each output element sums, over
+// the contracted labels, the product of the operands' elements).
 #include <algorithm>
 #include <array>
 #include <string>
@@ -40,6 +41,113 @@ absl::StatusOr<std::vector<int>> ParseTerm(const std::string& term) {
     labels.push_back(l);
   }
   return labels;
+}
+
+// dst[t] = convert(src[offset(t)]) where t walks `dims` row-major and the
+// source offset advances by `strides` (0 for broadcast labels).
+template <typename S, typename D, typename Convert>
+void GatherStrided(const KernelContext& ctx, const S* src, const std::vector<int64_t>& dims,
+                   const std::vector<int64_t>& strides, D* dst, Convert convert) {
+  int64_t total = 1;
+  for (int64_t d : dims) total *= d;
+  const size_t rank = dims.size();
+  ctx.ParallelFor(total, 2.0, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> idx(rank);
+    int64_t off = 0, rem = begin;
+    for (size_t d = rank; d-- > 0;) {
+      idx[d] = rem % dims[d];
+      rem /= dims[d];
+      off += idx[d] * strides[d];
+    }
+    for (int64_t t = begin; t < end; ++t) {
+      dst[t] = convert(src[off]);
+      for (size_t d = rank; d-- > 0;) {
+        off += strides[d];
+        if (++idx[d] < dims[d]) break;
+        off -= idx[d] * strides[d];
+        idx[d] = 0;
+      }
+    }
+  });
+}
+
+// Resolved equation: label sizes, per-operand label strides, output and
+// summed labels.
+struct EinsumPlan {
+  std::array<int64_t, kMaxLabels> size;
+  std::vector<std::array<int64_t, kMaxLabels>> stride;
+  std::vector<int> out_labels;
+  std::vector<int> sum_labels;
+};
+
+// Two operands as a batched matrix product: output labels present in both
+// operands are batch dims, those in one operand only are rows (first) or
+// columns (second), summed labels are the inner dim. Operands are packed to
+// [batch, M, K] and [batch, K, N]; the product is then reordered into the
+// output.
+template <typename T>
+void ContractPair(const KernelContext& ctx, const EinsumPlan& p, const T* a, const T* b, T* y) {
+  using C = ComputeType<T>;
+  std::vector<int> batch, rows, cols;
+  for (int l : p.out_labels) {
+    const bool in_a = p.stride[0][l] != 0, in_b = p.stride[1][l] != 0;
+    if (in_a && !in_b) {
+      rows.push_back(l);
+    } else if (in_b && !in_a) {
+      cols.push_back(l);
+    } else {
+      batch.push_back(l);
+    }
+  }
+  auto product = [&](const std::vector<int>& labels) {
+    int64_t n = 1;
+    for (int l : labels) n *= p.size[l];
+    return n;
+  };
+  const int64_t nb = product(batch), m = product(rows), n = product(cols), k = product(p.sum_labels);
+  auto pack = [&](const T* src, int operand, const std::vector<int>& first, const std::vector<int>& second,
+                  const std::vector<int>& third, std::vector<C>& dst) {
+    std::vector<int64_t> dims, strides;
+    for (const auto* group : {&first, &second, &third}) {
+      for (int l : *group) {
+        dims.push_back(p.size[l]);
+        strides.push_back(p.stride[operand][l]);
+      }
+    }
+    dst.resize(static_cast<size_t>(nb * product(second) * product(third)));
+    GatherStrided(ctx, src, dims, strides, dst.data(), [](T v) { return CastTo<C>(v); });
+  };
+  std::vector<C> pa, pb, pc(static_cast<size_t>(nb * m * n));
+  pack(a, 0, batch, rows, p.sum_labels, pa);
+  pack(b, 1, batch, p.sum_labels, cols, pb);
+  ctx.ParallelFor(nb * m, 2.0 * static_cast<double>(k * n) + 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      C* c = pc.data() + r * n;
+      const C* ar = pa.data() + r * k;
+      const C* bm = pb.data() + (r / m) * k * n;
+      for (int64_t j = 0; j < n; ++j) c[j] = C{0};
+      for (int64_t q = 0; q < k; ++q) {
+        const C av = ar[q];
+        const C* br = bm + q * n;
+        for (int64_t j = 0; j < n; ++j) c[j] += av * br[j];
+      }
+    }
+  });
+  // Strides of each output label inside the [batch, rows, cols] product.
+  std::array<int64_t, kMaxLabels> cstride{};
+  int64_t st = 1;
+  for (const auto* group : {&cols, &rows, &batch}) {
+    for (size_t i = group->size(); i-- > 0;) {
+      cstride[(*group)[i]] = st;
+      st *= p.size[(*group)[i]];
+    }
+  }
+  std::vector<int64_t> dims, strides;
+  for (int l : p.out_labels) {
+    dims.push_back(p.size[l]);
+    strides.push_back(p.size[l] == 1 ? 0 : cstride[l]);
+  }
+  GatherStrided(ctx, pc.data(), dims, strides, y, [](C v) { return CastTo<T>(v); });
 }
 
 class EinsumKernel : public Kernel {
@@ -171,6 +279,14 @@ absl::Status EinsumKernel::Compute(KernelContext& ctx) const {
   int64_t sum_count = 1;
   for (int l : sum_labels) sum_count *= size[l];
   BRAID_ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, in[0]->dtype(), out_shape));
+  if (num == 2 && y->num_elements() > 0) {
+    const EinsumPlan plan{size, stride, out_labels, sum_labels};
+    return WithNode(ctx, DispatchNumeric(in[0]->dtype(), [&](auto tag) -> absl::Status {
+      using T = decltype(tag);
+      ContractPair<T>(ctx, plan, in[0]->data<T>(), in[1]->data<T>(), y->data<T>());
+      return absl::OkStatus();
+    }));
+  }
   const int64_t total = y->num_elements();
   return WithNode(ctx, DispatchNumeric(in[0]->dtype(), [&](auto tag) -> absl::Status {
     using T = decltype(tag);

@@ -10,17 +10,42 @@
 #include <cstdint>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define BRAID_FAST_MATH_CLONES __attribute__((target_clones("arch=haswell", "default")))
+// Selects between computed values may then be evaluated unconditionally
+// (if-converted), which vectorization needs; the functions here never rely
+// on floating-point exception flags.
+#pragma GCC optimize("no-trapping-math", "fp-contract=fast")
+#define BRAID_FAST_MATH_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define BRAID_FAST_MATH_CLONES
 #endif
+// The element functions must be inlined into each clone to vectorize there.
+#define BRAID_INLINE inline __attribute__((always_inline))
 
 namespace braid::backends::cpu::fastmath {
 namespace {
 
-constexpr int kLanes = 16;
+// 8-float vectors (GCC vector extensions); the helpers below are always
+// inlined, so the ABI note about passing them without AVX does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float V8 __attribute__((vector_size(32)));
+typedef int32_t I8 __attribute__((vector_size(32)));
 
-inline float ExpCore(float x) {
+BRAID_INLINE V8 Load(const float* p) {
+  V8 v;
+  __builtin_memcpy(&v, p, sizeof(v));
+  return v;
+}
+BRAID_INLINE V8 Splat(float f) { return V8{f, f, f, f, f, f, f, f}; }
+BRAID_INLINE float HorizontalSum(const V8& v) {
+  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+BRAID_INLINE float SumTail(const float* x, int64_t n) {
+  float r = 0.0f;
+  for (int64_t i = 0; i < n; ++i) r += x[i];
+  return r;
+}
+
+BRAID_INLINE float ExpCore(float x) {
   constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
   constexpr float kLog2e = 1.44269504088896341f;
   constexpr float kLn2Hi = 0.693145751953125f;  // 15 significant bits: n * kLn2Hi is exact
@@ -29,7 +54,7 @@ inline float ExpCore(float x) {
   xc = xc > 89.0f ? 89.0f : xc;
   float t = xc * kLog2e + kMagic;
   float n = t - kMagic;
-  int32_t ni = std::bit_cast<int32_t>(t) - std::bit_cast<int32_t>(kMagic);
+  int32_t ni = __builtin_bit_cast(int32_t, t) - __builtin_bit_cast(int32_t, kMagic);
   float r = xc - n * kLn2Hi;
   r = r - n * kLn2Lo;
   float p = 1.9875691500e-4f;
@@ -42,19 +67,19 @@ inline float ExpCore(float x) {
   // 2^n in two factors so that n in [-150, 128] stays representable.
   int32_t n1 = ni >> 1;
   int32_t n2 = ni - n1;
-  float s1 = std::bit_cast<float>(static_cast<uint32_t>(n1 + 127) << 23);
-  float s2 = std::bit_cast<float>(static_cast<uint32_t>(n2 + 127) << 23);
+  float s1 = __builtin_bit_cast(float, static_cast<uint32_t>(n1 + 127) << 23);
+  float s2 = __builtin_bit_cast(float, static_cast<uint32_t>(n2 + 127) << 23);
   float result = y * s1 * s2;
   return x != x ? x : result;
 }
 
-inline float CopySignOfPositive(float magnitude, float sign_source) {
-  return std::bit_cast<float>(std::bit_cast<uint32_t>(magnitude) | (std::bit_cast<uint32_t>(sign_source) & 0x80000000u));
+BRAID_INLINE float CopySignOfPositive(float magnitude, float sign_source) {
+  return __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, magnitude) | (__builtin_bit_cast(uint32_t, sign_source) & 0x80000000u));
 }
 
-inline float AbsBits(float x) { return std::bit_cast<float>(std::bit_cast<uint32_t>(x) & 0x7fffffffu); }
+BRAID_INLINE float AbsBits(float x) { return __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, x) & 0x7fffffffu); }
 
-inline float TanhCore(float x) {
+BRAID_INLINE float TanhCore(float x) {
   float a = AbsBits(x);
   float z = x * x;
   float p = -5.70498872745e-3f;
@@ -71,7 +96,7 @@ inline float TanhCore(float x) {
   return x != x ? x : result;
 }
 
-inline float ErfCore(float x) {
+BRAID_INLINE float ErfCore(float x) {
   constexpr float kSplit = 0.921875f;
   float a = AbsBits(x);
   float s = x * x;
@@ -96,7 +121,7 @@ inline float ErfCore(float x) {
   return x != x ? x : result;
 }
 
-inline float SigmoidCore(float x) { return 1.0f / (1.0f + ExpCore(-x)); }
+BRAID_INLINE float SigmoidCore(float x) { return 1.0f / (1.0f + ExpCore(-x)); }
 
 }  // namespace
 
@@ -118,44 +143,50 @@ BRAID_FAST_MATH_CLONES void Sigmoid(const float* x, float* y, int64_t n) {
 
 BRAID_FAST_MATH_CLONES float Max(const float* x, int64_t n) {
   constexpr float kNegInf = -__builtin_inff();
-  float m[kLanes];
-  for (int j = 0; j < kLanes; ++j) m[j] = kNegInf;
+  // Two 8-lane maxima plus a NaN mask, in vector extensions so that the
+  // loop is vectorized for both clones.
+  V8 m0 = Splat(kNegInf), m1 = m0;
+  I8 nan = {};
   int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) {
-      float v = x[i + j];
-      m[j] = (v > m[j] || v != v) ? v : m[j];
-    }
+  for (; i + 16 <= n; i += 16) {
+    const V8 a = Load(x + i), b = Load(x + i + 8);
+    m0 = a > m0 ? a : m0;
+    m1 = b > m1 ? b : m1;
+    nan |= (a != a) | (b != b);
   }
+  m0 = m1 > m0 ? m1 : m0;
   float r = kNegInf;
-  for (int j = 0; j < kLanes; ++j) r = (m[j] > r || m[j] != m[j]) ? m[j] : r;
-  for (; i < n; ++i) r = (x[i] > r || x[i] != x[i]) ? x[i] : r;
-  return r;
+  bool any_nan = false;
+  for (int j = 0; j < 8; ++j) {
+    r = m0[j] > r ? m0[j] : r;
+    any_nan |= nan[j] != 0;
+  }
+  for (; i < n; ++i) {
+    r = x[i] > r ? x[i] : r;
+    any_nan |= x[i] != x[i];
+  }
+  return any_nan ? __builtin_nanf("") : r;
 }
 
 BRAID_FAST_MATH_CLONES float Sum(const float* x, int64_t n) {
-  float acc[kLanes] = {};
+  V8 s0 = {}, s1 = {};
   int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) acc[j] += x[i + j];
+  for (; i + 16 <= n; i += 16) {
+    s0 += Load(x + i);
+    s1 += Load(x + i + 8);
   }
-  float r = 0.0f;
-  for (int j = 0; j < kLanes; ++j) r += acc[j];
-  for (; i < n; ++i) r += x[i];
-  return r;
+  return HorizontalSum(s0 + s1) + SumTail(x + i, n - i);
 }
 
 BRAID_FAST_MATH_CLONES float ExpShiftSum(const float* x, float* y, int64_t n, float shift) {
   for (int64_t i = 0; i < n; ++i) y[i] = ExpCore(x[i] - shift);
-  float acc[kLanes] = {};
+  V8 s0 = {}, s1 = {};
   int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) acc[j] += y[i + j];
+  for (; i + 16 <= n; i += 16) {
+    s0 += Load(y + i);
+    s1 += Load(y + i + 8);
   }
-  float r = 0.0f;
-  for (int j = 0; j < kLanes; ++j) r += acc[j];
-  for (; i < n; ++i) r += y[i];
-  return r;
+  return HorizontalSum(s0 + s1) + SumTail(y + i, n - i);
 }
 
 float ExpShiftSumOnly(const float* x, int64_t n, float shift) {

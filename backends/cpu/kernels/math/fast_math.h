@@ -1,6 +1,7 @@
 // Vectorized float32 math over arrays, for the hot element-wise and row
 // kernels (activations, softmax, reductions). Each function is built for
-// AVX2+FMA and for baseline x86-64 and picks one at load time.
+// x86-64-v3 (AVX2+FMA) and for baseline x86-64; the loader picks one by the
+// CPU's features.
 //
 // Accuracy against libm (measured by the unit tests): Exp, Tanh, Erf and
 // Sigmoid stay within 1e-6 relative (a few ulp) over the whole float range;

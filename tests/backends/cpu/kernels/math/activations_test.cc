@@ -120,3 +120,17 @@ TEST(Activations, ClipFromOptionalInputs) {
 
 }  // namespace
 }  // namespace braid::backends::cpu::testing
+
+namespace braid::backends::cpu::testing {
+namespace {
+
+TEST(Activations, PReluBeforeOpset7AppliesOneSlopePerChannel) {
+  std::vector<float> x(2 * 3 * 2, -1.0f);
+  auto out = RunOutput(MakeTest("PRelu", {F(x, {2, 3, 2}), F({0.1f, 0.2f, 0.3f}, {3})}, 6));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(Near(*out, F({-0.1f, -0.1f, -0.2f, -0.2f, -0.3f, -0.3f, -0.1f, -0.1f, -0.2f, -0.2f, -0.3f, -0.3f},
+                           {2, 3, 2})));
+}
+
+}  // namespace
+}  // namespace braid::backends::cpu::testing

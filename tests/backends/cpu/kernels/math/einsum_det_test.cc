@@ -84,6 +84,23 @@ TEST(Einsum, BroadcastEllipsisAndThreeOperands) {
   EXPECT_TRUE(Near(*three, F({1 * 3 * 5 + 2 * 4 * 6}, {})));
 }
 
+TEST(Einsum, LabelsSummedInOneOperandOnlyAndPermutedOutput) {
+  // "ij,jk->i": k appears only in the second operand and is summed too.
+  auto out = RunOutput(Einsum("ij,jk->i", {F({1, 2, 3, 4}, {2, 2}), F({1, 2, 3, 4}, {2, 2})}));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(Near(*out, F({1 * 3 + 2 * 7, 3 * 3 + 4 * 7}, {2})));
+  // "bij,bjk->kbi": output order differs from [batch, rows, cols].
+  const auto a = Random(2 * 3 * 4), b = Random(2 * 4 * 5);
+  std::vector<double> c(5 * 2 * 3, 0.0);
+  for (int n = 0; n < 2; ++n)
+    for (int i = 0; i < 3; ++i)
+      for (int k = 0; k < 5; ++k)
+        for (int j = 0; j < 4; ++j) c[(k * 2 + n) * 3 + i] += a[(n * 3 + i) * 4 + j] * b[(n * 4 + j) * 5 + k];
+  auto perm = RunOutput(Einsum("bij,bjk->kbi", {Of<double>(a, {2, 3, 4}), Of<double>(b, {2, 4, 5})}));
+  ASSERT_TRUE(perm.ok()) << perm.status();
+  EXPECT_TRUE(Near(*perm, Of<double>(c, {5, 2, 3})));
+}
+
 TEST(Einsum, MalformedEquationsAreErrors) {
   EXPECT_FALSE(RunOutput(Einsum("ij,jk->ik", {F({1}, {1, 1})})).ok());          // operand count
   EXPECT_FALSE(RunOutput(Einsum("ij->ik", {F({1, 2}, {1, 2})})).ok());          // unknown output label
