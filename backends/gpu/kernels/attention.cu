@@ -11,7 +11,7 @@ namespace {
 inline constexpr int kAttentionThreads = 128;
 
 template <typename T>
-BRAID_KERNEL void AttentionKernel(AttentionArgs a) {
+BRAID_KERNEL void AttentionKernel(BRAID_PARAM(AttentionArgs) a) {
   BRAID_SHARED float q_row[kAttentionMaxHeadDim];
   BRAID_SHARED float scores[kAttentionMaxKeys];
   BRAID_SHARED float scratch[kBlockReduceScratch];

@@ -40,7 +40,7 @@ struct Im2ColLoader {
 };
 
 template <typename T>
-BRAID_KERNEL void ConvImplicitGemmKernel(ConvArgs a) {
+BRAID_KERNEL void ConvImplicitGemmKernel(BRAID_PARAM(ConvArgs) a) {
   const int64_t mg = a.out_channels / a.group;
   const int64_t cg = a.in_channels / a.group;
   const int64_t kg = cg * a.kernel[0] * a.kernel[1] * a.kernel[2];
@@ -69,7 +69,7 @@ BRAID_KERNEL void ConvImplicitGemmKernel(ConvArgs a) {
 
 // One thread per output element; channel c reads only input channel c.
 template <typename T>
-BRAID_KERNEL void ConvDepthwiseKernel(ConvArgs a) {
+BRAID_KERNEL void ConvDepthwiseKernel(BRAID_PARAM(ConvArgs) a) {
   const int64_t np = a.out_size[0] * a.out_size[1] * a.out_size[2];
   const int64_t total = a.batch * a.out_channels * np;
   const int64_t in_plane = a.in_size[0] * a.in_size[1] * a.in_size[2];

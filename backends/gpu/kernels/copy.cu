@@ -7,7 +7,7 @@ namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
 template <typename W>
-BRAID_KERNEL void StridedCopyKernel(StridedCopyArgs a) {
+BRAID_KERNEL void StridedCopyKernel(BRAID_PARAM(StridedCopyArgs) a) {
   const W* src = static_cast<const W*>(a.src);
   W* dst = static_cast<W*>(a.dst);
   for (int64_t idx = GlobalThreadId(); idx < a.count; idx += GlobalThreadCount()) {
@@ -26,7 +26,7 @@ inline constexpr int kTransposeTile = 32;  // tile edge in elements (unrelated t
 inline constexpr int kTransposeRows = 8;  // block is kTransposeTile x kTransposeRows threads
 
 template <typename W>
-BRAID_KERNEL void Transpose2DKernel(Transpose2DArgs a) {
+BRAID_KERNEL void Transpose2DKernel(BRAID_PARAM(Transpose2DArgs) a) {
   BRAID_SHARED W tile[kTransposeTile][kTransposeTile + 1];
   const int64_t tiles_c = (a.cols + kTransposeTile - 1) / kTransposeTile;
   const int64_t tiles_r = (a.rows + kTransposeTile - 1) / kTransposeTile;
@@ -51,7 +51,7 @@ BRAID_KERNEL void Transpose2DKernel(Transpose2DArgs a) {
 }
 
 template <typename W>
-BRAID_KERNEL void GatherKernel(GatherArgs a) {
+BRAID_KERNEL void GatherKernel(BRAID_PARAM(GatherArgs) a) {
   const W* data = static_cast<const W*>(a.data);
   W* out = static_cast<W*>(a.out);
   const int64_t total = a.outer * a.num_indices * a.inner;
@@ -87,7 +87,7 @@ BRAID_DEVICE int64_t PadSource(int64_t i, int64_t n, PadMode mode) {
 }
 
 template <typename W>
-BRAID_KERNEL void PadKernel(PadArgs a) {
+BRAID_KERNEL void PadKernel(BRAID_PARAM(PadArgs) a) {
   const W* src = static_cast<const W*>(a.src);
   W* dst = static_cast<W*>(a.dst);
   W constant;

@@ -78,7 +78,7 @@ BRAID_DEVICE float EvalBinary(EwOp op, float a, float b) {
   }
 }
 
-BRAID_KERNEL void ElementwiseKernel(ElementwiseArgs args) {
+BRAID_KERNEL void ElementwiseKernel(BRAID_PARAM(ElementwiseArgs) args) {
   bool all_contiguous = true;
   for (int i = 0; i < args.num_inputs; ++i) all_contiguous = all_contiguous && args.inputs[i].contiguous;
   for (int64_t idx = GlobalThreadId(); idx < args.count; idx += GlobalThreadCount()) {

@@ -13,7 +13,7 @@ struct StridedLoader {
 };
 
 template <typename T>
-BRAID_KERNEL void GemmKernel(GemmArgs g) {
+BRAID_KERNEL void GemmKernel(BRAID_PARAM(GemmArgs) g) {
   const int64_t m0 = static_cast<int64_t>(BlockY()) * kTileM;
   const int64_t n0 = static_cast<int64_t>(BlockX()) * kTileN;
   for (int64_t batch = BlockZ(); batch < g.batch_count; batch += GridDimZ()) {

@@ -7,7 +7,7 @@ namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
 template <typename T>
-BRAID_KERNEL void LayerNormKernel(LayerNormArgs a) {
+BRAID_KERNEL void LayerNormKernel(BRAID_PARAM(LayerNormArgs) a) {
   BRAID_SHARED float scratch[kBlockReduceScratch];
   for (int64_t row = BlockX(); row < a.rows; row += GridDimX()) {
     const T* x = static_cast<const T*>(a.x) + row * a.n;

@@ -6,7 +6,7 @@ namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
 template <typename T>
-BRAID_KERNEL void PoolKernel(PoolArgs a) {
+BRAID_KERNEL void PoolKernel(BRAID_PARAM(PoolArgs) a) {
   const int64_t np = a.out_size[0] * a.out_size[1] * a.out_size[2];
   const int64_t in_plane = a.in_size[0] * a.in_size[1] * a.in_size[2];
   const int64_t total = a.batch_channels * np;

@@ -52,7 +52,7 @@ struct CombineOp {
 };
 
 template <typename T>
-BRAID_KERNEL void ReduceRowsKernel(ReduceArgs r) {
+BRAID_KERNEL void ReduceRowsKernel(BRAID_PARAM(ReduceArgs) r) {
   BRAID_SHARED float scratch[kBlockReduceScratch];
   BRAID_SHARED int64_t scratch_index[kBlockReduceScratch];
   const T* in = static_cast<const T*>(r.in);
@@ -91,7 +91,7 @@ BRAID_KERNEL void ReduceRowsKernel(ReduceArgs r) {
 }
 
 template <typename T>
-BRAID_KERNEL void ReduceColumnsKernel(ReduceArgs r) {
+BRAID_KERNEL void ReduceColumnsKernel(BRAID_PARAM(ReduceArgs) r) {
   const T* in = static_cast<const T*>(r.in);
   const int64_t total = r.outer * r.inner;
   for (int64_t idx = GlobalThreadId(); idx < total; idx += GlobalThreadCount()) {

@@ -54,7 +54,7 @@ BRAID_DEVICE void CubicCoefficients(float r, float A, float* c) {
 }
 
 template <typename T>
-BRAID_KERNEL void ResizeKernel(ResizeArgs a) {
+BRAID_KERNEL void ResizeKernel(BRAID_PARAM(ResizeArgs) a) {
   const T* src = static_cast<const T*>(a.src);
   T* dst = static_cast<T*>(a.dst);
   const int taps = a.mode == ResizeMode::kLinear ? 2 : 4;

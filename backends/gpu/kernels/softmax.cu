@@ -8,7 +8,7 @@ namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 namespace {
 
 template <typename T>
-BRAID_KERNEL void SoftmaxRowsKernel(SoftmaxArgs s) {
+BRAID_KERNEL void SoftmaxRowsKernel(BRAID_PARAM(SoftmaxArgs) s) {
   BRAID_SHARED float scratch[kBlockReduceScratch];
   for (int64_t row = BlockX(); row < s.outer; row += GridDimX()) {
     const T* x = static_cast<const T*>(s.in) + row * s.n;
@@ -29,7 +29,7 @@ BRAID_KERNEL void SoftmaxRowsKernel(SoftmaxArgs s) {
 }
 
 template <typename T>
-BRAID_KERNEL void SoftmaxColumnsKernel(SoftmaxArgs s) {
+BRAID_KERNEL void SoftmaxColumnsKernel(BRAID_PARAM(SoftmaxArgs) s) {
   const int64_t total = s.outer * s.inner;
   for (int64_t idx = GlobalThreadId(); idx < total; idx += GlobalThreadCount()) {
     const int64_t o = idx / s.inner, j = idx % s.inner;

@@ -6,6 +6,9 @@
 //   BRAID_KERNEL            kernel entry qualifier (__global__)
 //   BRAID_DEVICE            device function qualifier (inline)
 //   BRAID_SHARED            block-shared storage for a local array declaration
+//   BRAID_PARAM(T)          a kernel parameter of struct type T (by value on
+//                           GPUs, by reference to the launch's copy in the
+//                           emulator); kernels never modify parameters
 //   BRAID_WARP_CONSTEXPR    constexpr on GPUs; the emulator's warp size is a
 //                           run-time property, so never use WarpSize() where a
 //                           constant expression is required

@@ -13,6 +13,7 @@
 #define BRAID_DEVICE __device__ __forceinline__
 #define BRAID_SHARED __shared__
 #define BRAID_WARP_CONSTEXPR constexpr
+#define BRAID_PARAM(T) const T
 
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 

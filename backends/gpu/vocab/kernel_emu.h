@@ -19,6 +19,9 @@
 // One instance per host worker thread; a worker runs one block at a time.
 #define BRAID_SHARED static thread_local
 #define BRAID_WARP_CONSTEXPR
+// Struct parameters reach every emulated thread by reference to the
+// launch's single copy instead of being copied per thread.
+#define BRAID_PARAM(T) const T&
 
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 
