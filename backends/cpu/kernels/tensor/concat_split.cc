@@ -17,19 +17,28 @@ void MoveBlocks(const KernelContext& ctx, bool join, T* joined, std::vector<T*> 
                 int64_t row) {
   const int64_t n = static_cast<int64_t>(parts.size());
   if (n == 0 || outer == 0) return;
-  ctx.ParallelFor(outer * n, static_cast<double>(row) / static_cast<double>(n) + 2.0, [&](int64_t begin, int64_t end) {
-    for (int64_t item = begin; item < end; ++item) {
-      const int64_t o = item / n, p = item % n;
-      const int64_t len = part_rows[p];
-      if (len == 0 || parts[p] == nullptr) continue;
-      T* whole = joined + o * row + part_offsets[p];
-      T* part = parts[p] + o * len;
-      if (join) {
-        CopyRun(whole, part, len);
-      } else {
-        CopyRun(part, whole, len);
-      }
+  auto move = [&](int64_t o, int64_t p) {
+    const int64_t len = part_rows[p];
+    if (len == 0 || parts[p] == nullptr) return;
+    T* whole = joined + o * row + part_offsets[p];
+    T* part = parts[p] + o * len;
+    if (join) {
+      CopyRun(whole, part, len);
+    } else {
+      CopyRun(part, whole, len);
     }
+  };
+  if (outer >= 4 * ctx.num_threads()) {  // enough rows to share out
+    ctx.ParallelFor(outer, static_cast<double>(row) + 2.0 * n, [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        for (int64_t p = 0; p < n; ++p) move(o, p);
+      }
+    });
+    return;
+  }
+  // Few long rows: share out (row, part) pairs instead.
+  ctx.ParallelFor(outer * n, static_cast<double>(row) / static_cast<double>(n) + 2.0, [&](int64_t begin, int64_t end) {
+    for (int64_t item = begin; item < end; ++item) move(item / n, item % n);
   });
 }
 

@@ -121,18 +121,6 @@ inline Tensor SubView(const Tensor& t, int64_t offset, Shape shape) {
                       std::shared_ptr<void>(keep), t.location());
 }
 
-// Prefixes a status message with the node (keeps the code).
-inline absl::Status WithNode(const KernelContext& ctx, const absl::Status& s) {
-  if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat("node '", ctx.node().name(), "' (", ctx.node().op_type(), "): ",
-                                             std::string(s.message())));
-}
-inline absl::Status WithNode(const KernelInit& init, const absl::Status& s) {
-  if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat("node '", init.node().name(), "' (", init.node().op_type(), "): ",
-                                             std::string(s.message())));
-}
-
 }  // namespace braid::backends::cpu
 
 #endif  // BRAID_BACKENDS_CPU_KERNELS_TENSOR_TENSOR_UTIL_H_
