@@ -141,31 +141,67 @@ BRAID_FAST_MATH_CLONES void Sigmoid(const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = SigmoidCore(x[i]);
 }
 
-BRAID_FAST_MATH_CLONES float Max(const float* x, int64_t n) {
-  constexpr float kNegInf = -__builtin_inff();
-  // Two 8-lane maxima plus a NaN mask, in vector extensions so that the
-  // loop is vectorized for both clones.
-  V8 m0 = Splat(kNegInf), m1 = m0;
+// Extreme element: two 8-lane accumulators plus a NaN mask, in vector
+// extensions so that the loop is vectorized for both clones.
+template <bool kMax>
+BRAID_INLINE float Extreme(const float* x, int64_t n) {
+  const float init = kMax ? -__builtin_inff() : __builtin_inff();
+  V8 m0 = Splat(init), m1 = m0;
   I8 nan = {};
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const V8 a = Load(x + i), b = Load(x + i + 8);
-    m0 = a > m0 ? a : m0;
-    m1 = b > m1 ? b : m1;
+    if constexpr (kMax) {
+      m0 = a > m0 ? a : m0;
+      m1 = b > m1 ? b : m1;
+    } else {
+      m0 = a < m0 ? a : m0;
+      m1 = b < m1 ? b : m1;
+    }
     nan |= (a != a) | (b != b);
   }
-  m0 = m1 > m0 ? m1 : m0;
-  float r = kNegInf;
+  float r = init;
   bool any_nan = false;
   for (int j = 0; j < 8; ++j) {
-    r = m0[j] > r ? m0[j] : r;
+    r = (kMax ? m0[j] > r : m0[j] < r) ? m0[j] : r;
+    r = (kMax ? m1[j] > r : m1[j] < r) ? m1[j] : r;
     any_nan |= nan[j] != 0;
   }
   for (; i < n; ++i) {
-    r = x[i] > r ? x[i] : r;
+    r = (kMax ? x[i] > r : x[i] < r) ? x[i] : r;
     any_nan |= x[i] != x[i];
   }
   return any_nan ? __builtin_nanf("") : r;
+}
+
+BRAID_FAST_MATH_CLONES float Max(const float* x, int64_t n) { return Extreme<true>(x, n); }
+
+BRAID_FAST_MATH_CLONES float Min(const float* x, int64_t n) { return Extreme<false>(x, n); }
+
+BRAID_FAST_MATH_CLONES float SumSquares(const float* x, int64_t n) {
+  V8 s0 = {}, s1 = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const V8 a = Load(x + i), b = Load(x + i + 8);
+    s0 += a * a;
+    s1 += b * b;
+  }
+  float r = HorizontalSum(s0 + s1);
+  for (; i < n; ++i) r += x[i] * x[i];
+  return r;
+}
+
+BRAID_FAST_MATH_CLONES float SumAbs(const float* x, int64_t n) {
+  const I8 mask = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+  V8 s0 = {}, s1 = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 += reinterpret_cast<V8>(reinterpret_cast<I8>(Load(x + i)) & mask);
+    s1 += reinterpret_cast<V8>(reinterpret_cast<I8>(Load(x + i + 8)) & mask);
+  }
+  float r = HorizontalSum(s0 + s1);
+  for (; i < n; ++i) r += AbsBits(x[i]);
+  return r;
 }
 
 BRAID_FAST_MATH_CLONES float Sum(const float* x, int64_t n) {

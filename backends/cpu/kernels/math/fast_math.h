@@ -25,8 +25,13 @@ void Sigmoid(const float* x, float* y, int64_t n);
 
 // Largest element (NaN when any element is NaN); -Inf when n == 0.
 float Max(const float* x, int64_t n);
+// Smallest element (NaN when any element is NaN); +Inf when n == 0.
+float Min(const float* x, int64_t n);
 // Sum of the elements; 0 when n == 0.
 float Sum(const float* x, int64_t n);
+// Sum of x[i]^2 and of |x[i]|; 0 when n == 0.
+float SumSquares(const float* x, int64_t n);
+float SumAbs(const float* x, int64_t n);
 // y[i] = exp(x[i] - shift); returns the sum of the y[i].
 float ExpShiftSum(const float* x, float* y, int64_t n, float shift);
 // Sum of exp(x[i] - shift), without storing the terms.

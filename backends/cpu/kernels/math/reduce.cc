@@ -91,6 +91,9 @@ struct Traits {
 
 constexpr int kLanes = 8;
 
+template <ReduceOp kOp>
+constexpr bool kMinMax = kOp == ReduceOp::kMax || kOp == ReduceOp::kMin;
+
 // Reduces n elements x[0], x[stride], ... with lane-parallel accumulators
 // (vectorizable for stride 1).
 template <ReduceOp kOp, typename T>
@@ -100,6 +103,9 @@ typename Traits<kOp, T>::A ReduceRow(const T* x, int64_t n) {
   if constexpr (std::is_same_v<T, float> && std::is_same_v<A, float>) {
     if constexpr (kOp == ReduceOp::kSum || kOp == ReduceOp::kMean) return fastmath::Sum(x, n);
     if constexpr (kOp == ReduceOp::kMax) return fastmath::Max(x, n);
+    if constexpr (kOp == ReduceOp::kMin) return fastmath::Min(x, n);
+    if constexpr (kOp == ReduceOp::kL2 || kOp == ReduceOp::kSumSquare) return fastmath::SumSquares(x, n);
+    if constexpr (kOp == ReduceOp::kL1) return fastmath::SumAbs(x, n);
   }
   A acc[kLanes];
   for (int j = 0; j < kLanes; ++j) acc[j] = Tr::Init();
@@ -170,9 +176,25 @@ void ReduceBlocked(const KernelContext& ctx, const ReducePlan& p, const T* x, T*
         }
       } else {
         for (int64_t i = 0; i < len; ++i) acc[i] = Tr::Init();
-        for (int64_t r = 0; r < R; ++r) {
-          const T* row = base + r * I;
-          for (int64_t i = 0; i < len; ++i) acc[i] = Tr::Combine(acc[i], Tr::Map(row[i]));
+        if constexpr (kMinMax<kOp> && std::is_floating_point_v<A>) {
+          // Plain compare-select plus a NaN count per column: vectorizes.
+          int32_t nan[kBlock] = {};
+          for (int64_t r = 0; r < R; ++r) {
+            const T* row = base + r * I;
+            for (int64_t i = 0; i < len; ++i) {
+              const A v = CastTo<A>(row[i]);
+              acc[i] = (kOp == ReduceOp::kMax ? v > acc[i] : v < acc[i]) ? v : acc[i];
+              nan[i] += v != v;
+            }
+          }
+          for (int64_t i = 0; i < len; ++i) {
+            if (nan[i]) acc[i] = std::numeric_limits<A>::quiet_NaN();
+          }
+        } else {
+          for (int64_t r = 0; r < R; ++r) {
+            const T* row = base + r * I;
+            for (int64_t i = 0; i < len; ++i) acc[i] = Tr::Combine(acc[i], Tr::Map(row[i]));
+          }
         }
       }
       T* out = y + o * I + i0;

@@ -120,15 +120,20 @@ void Columns(const KernelContext& ctx, const T* x, T* y, int64_t outer, int64_t 
         }
         continue;
       }
+      // Softmax with a full-precision output keeps exp(x - max) there and
+      // rescales it afterwards; otherwise the exponentials are recomputed.
+      constexpr bool kKeepExp = kKind == Kind::kSoftmax && std::is_same_v<T, A>;
       for (int64_t r = 0; r < n; ++r) {
         const T* row = xb + r * inner;
-        for (int64_t i = 0; i < len; ++i) e[i] = CastTo<A>(row[i]) - m[i];
+        A* ex = e;
+        if constexpr (kKeepExp) ex = yb + r * inner;
+        for (int64_t i = 0; i < len; ++i) ex[i] = CastTo<A>(row[i]) - m[i];
         if constexpr (std::is_same_v<A, float>) {
-          fastmath::Exp(e, e, len);
+          fastmath::Exp(ex, ex, len);
         } else {
-          for (int64_t i = 0; i < len; ++i) e[i] = std::exp(e[i]);
+          for (int64_t i = 0; i < len; ++i) ex[i] = std::exp(ex[i]);
         }
-        for (int64_t i = 0; i < len; ++i) s[i] += e[i];
+        for (int64_t i = 0; i < len; ++i) s[i] += ex[i];
       }
       if constexpr (kKind == Kind::kLogSoftmax) {
         for (int64_t i = 0; i < len; ++i) m[i] += std::log(s[i]);
@@ -139,6 +144,13 @@ void Columns(const KernelContext& ctx, const T* x, T* y, int64_t outer, int64_t 
         }
       } else {
         for (int64_t i = 0; i < len; ++i) s[i] = A{1} / s[i];
+        if constexpr (kKeepExp) {
+          for (int64_t r = 0; r < n; ++r) {
+            A* orow = yb + r * inner;
+            for (int64_t i = 0; i < len; ++i) orow[i] *= s[i];
+          }
+          continue;
+        }
         for (int64_t r = 0; r < n; ++r) {
           const T* row = xb + r * inner;
           T* orow = yb + r * inner;

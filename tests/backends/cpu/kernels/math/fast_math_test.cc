@@ -97,8 +97,19 @@ TEST(FastMath, RowHelpers) {
   EXPECT_EQ(Max(x.data(), 1000), 22.0f);
   EXPECT_EQ(Max(x.data(), 0), -kInf);
   EXPECT_EQ(Sum(x.data(), 0), 0.0f);
+  EXPECT_EQ(Min(x.data(), 1000), -3.0f);
+  EXPECT_EQ(Min(x.data(), 0), kInf);
+  double squares = 0, abs = 0;
+  for (float v : x) {
+    squares += static_cast<double>(v) * v;
+    abs += std::fabs(v);
+  }
+  EXPECT_NEAR(SumSquares(x.data(), 1000), squares, 1e-5 * squares);
+  EXPECT_NEAR(SumAbs(x.data(), 1000), abs, 1e-5 * abs);
   x[500] = kNaN;
   EXPECT_TRUE(std::isnan(Max(x.data(), 1000)));
+  EXPECT_TRUE(std::isnan(Min(x.data(), 1000)));
+  EXPECT_TRUE(std::isnan(Max(x.data() + 495, 7)));  // NaN in the scalar tail
   std::vector<float> y(7);
   const float in[7] = {1, 2, 3, 4, 5, 6, 7};
   float s = ExpShiftSum(in, y.data(), 7, 7.0f);
