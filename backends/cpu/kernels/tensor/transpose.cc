@@ -10,7 +10,7 @@
 namespace braid::backends::cpu {
 namespace {
 
-// Output i of `in` viewed as `view_shape` (same element count) with dims
+// Sets output 0 to `in` viewed as `view_shape` (same element count) with dims
 // permuted by `perm`, reshaped to `out_shape`. A permutation that keeps the
 // order of all non-unit dims only relabels the shape, so it is a view.
 absl::Status Permute(KernelContext& ctx, const Tensor& in, const Shape& view_shape, const std::vector<int64_t>& perm,
