@@ -94,8 +94,8 @@ constexpr int kLanes = 8;
 template <ReduceOp kOp>
 constexpr bool kMinMax = kOp == ReduceOp::kMax || kOp == ReduceOp::kMin;
 
-// Reduces n elements x[0], x[stride], ... with lane-parallel accumulators
-// (vectorizable for stride 1).
+// Reduces the contiguous x[0, n): float32 through the vectorized helpers,
+// other types with lane-parallel accumulators.
 template <ReduceOp kOp, typename T>
 typename Traits<kOp, T>::A ReduceRow(const T* x, int64_t n) {
   using Tr = Traits<kOp, T>;
