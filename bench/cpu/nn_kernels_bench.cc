@@ -45,7 +45,11 @@ OneNode Build(const std::string& op, const std::string& domain, const std::vecto
   graph::Graph& g = *n.graph;
   g.SetOpsetImport("", 17);
   if (!domain.empty()) g.SetOpsetImport(domain, 1);
-  graph::NodeSpec spec{.name = "n", .op_type = op, .domain = domain, .opset = domain.empty() ? 17 : 1};
+  graph::NodeSpec spec;
+  spec.name = "n";
+  spec.op_type = op;
+  spec.domain = domain;
+  spec.opset = domain.empty() ? 17 : 1;
   uint32_t seed = 1;
   for (size_t i = 0; i < ins.size(); ++i) {
     std::string name = "in" + std::to_string(i);
@@ -104,6 +108,13 @@ void BM_Conv3x3_256x256_14(benchmark::State& state) {
   RunLoop(state, n, 2.0 * 256 * 256 * 9 * 14 * 14);
 }
 BENCHMARK(BM_Conv3x3_256x256_14)->Arg(1)->Arg(2)->UseRealTime();
+
+void BM_Conv3x3_512x512_7(benchmark::State& state) {
+  OneNode n = Build("Conv", "", {X({1, 512, 7, 7}), W({512, 512, 3, 3}), W({512})}, {{"pads", Ints({1, 1, 1, 1})}},
+                    static_cast<int>(state.range(0)));
+  RunLoop(state, n, 2.0 * 512 * 512 * 9 * 7 * 7);
+}
+BENCHMARK(BM_Conv3x3_512x512_7)->Arg(1)->Arg(2)->UseRealTime();
 
 void BM_Conv7x7s2_3x64_224(benchmark::State& state) {
   OneNode n = Build("Conv", "", {X({1, 3, 224, 224}), W({64, 3, 7, 7}), W({64})},

@@ -15,7 +15,13 @@ std::unique_ptr<DnnlMatMul> DnnlMatMul::Build(const DnnlMatMulShape& s, const fl
   m->b_user_md_ = memory::desc(s.b, f32, s.b_strides);
   m->c_md_ = DnnlPlainDesc(s.c);
   if (!s.bias.empty()) m->bias_md_ = DnnlPlainDesc(s.bias);
-  memory::desc b_req = const_b != nullptr ? memory::desc(s.b, f32, memory::format_tag::any) : m->b_user_md_;
+  // Constant matrices are stored transposed (N x K, "ba"): oneDNN's GEMM
+  // packs them faster than row-major K x N, most visibly for wide N.
+  memory::desc b_req = m->b_user_md_;
+  if (const_b != nullptr) {
+    b_req = s.b.size() == 2 ? memory::desc(s.b, f32, memory::format_tag::ba)
+                            : memory::desc(s.b, f32, memory::format_tag::any);
+  }
 
   dnnl::primitive_attr attr = DnnlUserScratchpadAttr();
   if (s.alpha != 1.0f) attr.set_output_scales(0, {s.alpha});

@@ -23,6 +23,7 @@ enum class PoolKind { kMax, kAverage, kLp };
 // count_include_pad).
 struct PoolWindows {
   int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1}, step[3] = {1, 1, 1};
+  int64_t kernel[3] = {1, 1, 1}, stride[3] = {1, 1, 1}, pad[3] = {0, 0, 0};
   std::vector<int64_t> first[3], count[3], padded[3];
 
   explicit PoolWindows(const ConvGeometry& g) {
@@ -38,6 +39,9 @@ struct PoolWindows {
       in[d] = g.in[s];
       out[d] = g.out[s];
       step[d] = g.dilation[s];
+      kernel[d] = g.kernel[s];
+      stride[d] = g.stride[s];
+      pad[d] = g.pad_begin[s];
       first[d].resize(out[d]);
       count[d].resize(out[d]);
       padded[d].resize(out[d]);
@@ -65,6 +69,61 @@ struct PoolParams {
   int64_t p = 2;              // LpPool
   bool column_major = false;  // MaxPool storage_order = 1
 };
+
+// Max / average pooling of one plane, vectorizable form: for each output
+// row, every valid input row of the window and every kernel column update
+// the whole range of output columns that tap reaches.
+template <typename T>
+void FastPoolPlane(const PoolWindows& w, const PoolParams& pp, const T* x, T* y) {
+  using C = std::conditional_t<std::is_floating_point_v<T>, T, float>;
+  const bool is_max = pp.kind == PoolKind::kMax;
+  const int64_t ow_n = w.out[2], in_w = w.in[2], in_hw = w.in[1] * w.in[2];
+  std::vector<C> acc(ow_n);
+  // Valid output column range per kernel column.
+  std::vector<int64_t> lo(w.kernel[2]), hi(w.kernel[2]);
+  for (int64_t kw = 0; kw < w.kernel[2]; ++kw) {
+    const int64_t off = kw * w.step[2] - w.pad[2];
+    int64_t a = off >= 0 ? 0 : (-off + w.stride[2] - 1) / w.stride[2];
+    int64_t b = in_w - 1 - off < 0 ? -1 : (in_w - 1 - off) / w.stride[2];
+    lo[kw] = std::min(a, ow_n);
+    hi[kw] = std::max(std::min(b + 1, ow_n), lo[kw]);
+  }
+  for (int64_t od = 0; od < w.out[0]; ++od) {
+    for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+      const C init = is_max ? std::numeric_limits<C>::lowest() : C{0};
+      std::fill(acc.begin(), acc.end(), init);
+      const int64_t d0 = w.first[0][od], h0 = w.first[1][oh];
+      for (int64_t a = 0; a < w.count[0][od]; ++a) {
+        for (int64_t b = 0; b < w.count[1][oh]; ++b) {
+          const T* row = x + (d0 + a * w.step[0]) * in_hw + (h0 + b * w.step[1]) * in_w;
+          for (int64_t kw = 0; kw < w.kernel[2]; ++kw) {
+            const T* src = row + kw * w.step[2] - w.pad[2];
+            const int64_t s = w.stride[2];
+            C* ac = acc.data();
+            if (is_max) {
+              for (int64_t o = lo[kw]; o < hi[kw]; ++o) {
+                const C v = static_cast<C>(src[o * s]);
+                ac[o] = ac[o] < v ? v : ac[o];
+              }
+            } else {
+              for (int64_t o = lo[kw]; o < hi[kw]; ++o) ac[o] += static_cast<C>(src[o * s]);
+            }
+          }
+        }
+      }
+      T* out = y + (od * w.out[1] + oh) * ow_n;
+      if (is_max) {
+        for (int64_t o = 0; o < ow_n; ++o) out[o] = static_cast<T>(acc[o]);
+      } else {
+        const int64_t rows = pp.count_include_pad ? w.padded[0][od] * w.padded[1][oh] : w.count[0][od] * w.count[1][oh];
+        for (int64_t o = 0; o < ow_n; ++o) {
+          const int64_t n = rows * (pp.count_include_pad ? w.padded[2][o] : w.count[2][o]);
+          out[o] = static_cast<T>(acc[o] / static_cast<C>(n));
+        }
+      }
+    }
+  }
+}
 
 template <typename T>
 void PoolPlane(const PoolWindows& w, const PoolParams& pp, const T* x, T* y, int64_t* indices, int64_t index_base) {
@@ -192,8 +251,15 @@ class PoolKernel : public Kernel {
       using T = decltype(tag);
       const T* xp = x->data<T>();
       T* yp = y->data<T>();
+      const bool fast = std::is_arithmetic_v<T> && indices == nullptr && params_.kind != PoolKind::kLp;
       ctx.ParallelFor(planes, cost, [&](int64_t b, int64_t e) {
         for (int64_t p = b; p < e; ++p) {
+          if constexpr (std::is_arithmetic_v<T>) {
+            if (fast) {
+              FastPoolPlane<T>(windows, params_, xp + p * in_size, yp + p * out_size);
+              continue;
+            }
+          }
           PoolPlane<T>(windows, params_, xp + p * in_size, yp + p * out_size,
                        indices ? indices + p * out_size : nullptr, p * in_size);
         }
