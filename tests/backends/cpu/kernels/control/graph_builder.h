@@ -13,8 +13,18 @@
 #include "backends/cpu/kernel_registry.h"
 #include "graph/graph.h"
 #include "gtest/gtest.h"
+#include "tests/backends/cpu/op_test_util.h"
 
 namespace braid::backends::cpu::testing {
+
+// An OpTest for `op` at `opset` (avoids partial designated initializers).
+inline OpTest MakeOp(std::string op, int opset, std::string domain = "") {
+  OpTest t;
+  t.op_type = std::move(op);
+  t.opset = opset;
+  t.domain = std::move(domain);
+  return t;
+}
 
 inline graph::ValueType FloatType(Shape shape) {
   return graph::ValueType::Tensor(DataType::kFloat32, graph::ToSymbolic(shape));

@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "gtest/gtest.h"
+#include "tests/backends/cpu/kernels/control/graph_builder.h"
 #include "tests/backends/cpu/op_test_util.h"
 
 namespace braid::backends::cpu::testing {
@@ -10,7 +11,7 @@ namespace {
 using graph::Attribute;
 
 TEST(RandomKernels, UniformHasShapeTypeAndRangeAndSeedsRepeat) {
-  OpTest t{.op_type = "RandomUniform", .opset = 1};
+  OpTest t = MakeOp("RandomUniform", 1);
   t.attributes.emplace("shape", Attribute(std::vector<int64_t>{100, 100}));
   t.attributes.emplace("low", Attribute(-2.0f));
   t.attributes.emplace("high", Attribute(3.0f));
@@ -34,7 +35,7 @@ TEST(RandomKernels, UniformHasShapeTypeAndRangeAndSeedsRepeat) {
 }
 
 TEST(RandomKernels, NormalLikeFollowsTheInputAndMoments) {
-  OpTest t{.op_type = "RandomNormalLike", .opset = 1};
+  OpTest t = MakeOp("RandomNormalLike", 1);
   t.inputs = {Value(*Tensor::Create(DataType::kFloat32, {200, 100}))};
   t.attributes.emplace("mean", Attribute(5.0f));
   t.attributes.emplace("scale", Attribute(2.0f));
@@ -55,7 +56,7 @@ TEST(RandomKernels, NormalLikeFollowsTheInputAndMoments) {
 }
 
 TEST(RandomKernels, LikeOfIntegerInputNeedsDtype) {
-  OpTest t{.op_type = "RandomUniformLike", .opset = 1};
+  OpTest t = MakeOp("RandomUniformLike", 1);
   t.inputs = {Value(Tensor::FromVector<int32_t>({1, 2}, {2}))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -67,7 +68,7 @@ TEST(RandomKernels, LikeOfIntegerInputNeedsDtype) {
 }
 
 TEST(RandomKernels, BernoulliIsExactForCertainProbabilities) {
-  OpTest t{.op_type = "Bernoulli", .opset = 15};
+  OpTest t = MakeOp("Bernoulli", 15);
   t.inputs = {Value(Tensor::FromVector<double>({0, 1, 0, 1}, {2, 2}))};
   t.attributes.emplace("dtype", Attribute(int64_t{9}));
   auto out = t.Run();
@@ -76,7 +77,7 @@ TEST(RandomKernels, BernoulliIsExactForCertainProbabilities) {
 }
 
 TEST(RandomKernels, BernoulliRateMatchesTheProbability) {
-  OpTest t{.op_type = "Bernoulli", .opset = 15};
+  OpTest t = MakeOp("Bernoulli", 15);
   t.inputs = {Value(Tensor::FromVector<float>(std::vector<float>(10000, 0.25f), {10000}))};
   t.attributes.emplace("seed", Attribute(3.0f));
   auto out = t.Run();
@@ -91,7 +92,7 @@ TEST(RandomKernels, BernoulliRateMatchesTheProbability) {
 }
 
 TEST(RandomKernels, MultinomialSamplesOnlyPossibleClasses) {
-  OpTest t{.op_type = "Multinomial", .opset = 7};
+  OpTest t = MakeOp("Multinomial", 7);
   float ninf = -std::numeric_limits<float>::infinity();
   t.inputs = {Value(Tensor::FromVector<float>({ninf, 0, ninf, 0, 0, ninf}, {2, 3}))};
   t.attributes.emplace("sample_size", Attribute(int64_t{50}));

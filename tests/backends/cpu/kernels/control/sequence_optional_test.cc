@@ -23,7 +23,7 @@ std::vector<float> Firsts(const Value& seq) {
 Value ThreeItems() { return Seq({F({1}, {1}), F({2}, {1}), F({3}, {1})}); }
 
 TEST(SequenceKernels, InsertHonoursNegativePositionsAndAppendsByDefault) {
-  OpTest t{.op_type = "SequenceInsert", .opset = 11};
+  OpTest t = MakeOp("SequenceInsert", 11);
   t.inputs = {ThreeItems(), Value(F({9}, {1})), Pos(-1)};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -39,7 +39,7 @@ TEST(SequenceKernels, InsertHonoursNegativePositionsAndAppendsByDefault) {
 }
 
 TEST(SequenceKernels, InsertOutOfRangeAndWrongTypeAreErrors) {
-  OpTest t{.op_type = "SequenceInsert", .opset = 11};
+  OpTest t = MakeOp("SequenceInsert", 11);
   t.inputs = {ThreeItems(), Value(F({9}, {1})), Pos(-4)};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -52,7 +52,7 @@ TEST(SequenceKernels, InsertOutOfRangeAndWrongTypeAreErrors) {
 }
 
 TEST(SequenceKernels, AtReadsFromTheBackAndRejectsOutOfRange) {
-  OpTest t{.op_type = "SequenceAt", .opset = 11};
+  OpTest t = MakeOp("SequenceAt", 11);
   t.inputs = {ThreeItems(), Value(Tensor::Scalar<int32_t>(-3))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -64,7 +64,7 @@ TEST(SequenceKernels, AtReadsFromTheBackAndRejectsOutOfRange) {
 }
 
 TEST(SequenceKernels, EraseDefaultsToTheLastItem) {
-  OpTest t{.op_type = "SequenceErase", .opset = 11};
+  OpTest t = MakeOp("SequenceErase", 11);
   t.inputs = {ThreeItems()};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -80,19 +80,19 @@ TEST(SequenceKernels, EraseDefaultsToTheLastItem) {
 }
 
 TEST(SequenceKernels, LengthConstructAndEmpty) {
-  OpTest len{.op_type = "SequenceLength", .opset = 11};
+  OpTest len = MakeOp("SequenceLength", 11);
   len.inputs = {ThreeItems()};
   auto out = len.Run();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE(TensorsNear((*out)[0].tensor(), Tensor::Scalar<int64_t>(3)));
 
-  OpTest mixed{.op_type = "SequenceConstruct", .opset = 11};
+  OpTest mixed = MakeOp("SequenceConstruct", 11);
   mixed.inputs = {Value(F({1}, {1})), Value(Tensor::FromVector<int32_t>({1}, {1}))};
   out = mixed.Run();
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("share one type"), std::string::npos) << out.status();
 
-  OpTest empty{.op_type = "SequenceEmpty", .opset = 11};
+  OpTest empty = MakeOp("SequenceEmpty", 11);
   empty.attributes.emplace("dtype", Attribute(int64_t{7}));
   out = empty.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -102,7 +102,7 @@ TEST(SequenceKernels, LengthConstructAndEmpty) {
 }
 
 TEST(SequenceKernels, SplitToSequenceWithoutSplitSqueezesWhenAsked) {
-  OpTest t{.op_type = "SplitToSequence", .opset = 11};
+  OpTest t = MakeOp("SplitToSequence", 11);
   t.inputs = {Value(F({1, 2, 3, 4, 5, 6}, {3, 2}))};
   t.attributes.emplace("keepdims", Attribute(int64_t{0}));
   auto out = t.Run();
@@ -113,7 +113,7 @@ TEST(SequenceKernels, SplitToSequenceWithoutSplitSqueezesWhenAsked) {
 }
 
 TEST(SequenceKernels, SplitToSequenceScalarSplitLeavesASmallerLastChunk) {
-  OpTest t{.op_type = "SplitToSequence", .opset = 11};
+  OpTest t = MakeOp("SplitToSequence", 11);
   t.inputs = {Value(F({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {2, 5})), Value(Tensor::Scalar<int64_t>(2))};
   t.attributes.emplace("axis", Attribute(int64_t{-1}));
   auto out = t.Run();
@@ -125,7 +125,7 @@ TEST(SequenceKernels, SplitToSequenceScalarSplitLeavesASmallerLastChunk) {
 }
 
 TEST(SequenceKernels, SplitToSequenceSizesMustCoverTheAxis) {
-  OpTest t{.op_type = "SplitToSequence", .opset = 11};
+  OpTest t = MakeOp("SplitToSequence", 11);
   t.inputs = {Value(F({1, 2, 3, 4, 5, 6}, {6})), Value(Tensor::FromVector<int64_t>({1, 5}, {2}))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -138,14 +138,14 @@ TEST(SequenceKernels, SplitToSequenceSizesMustCoverTheAxis) {
 
 TEST(SequenceKernels, ConcatFromSequenceJoinsOrStacks) {
   Value seq = Seq({F({1, 2, 3, 4}, {2, 2}), F({5, 6}, {2, 1})});
-  OpTest cat{.op_type = "ConcatFromSequence", .opset = 11};
+  OpTest cat = MakeOp("ConcatFromSequence", 11);
   cat.inputs = {seq};
   cat.attributes.emplace("axis", Attribute(int64_t{1}));
   auto out = cat.Run();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE(TensorsNear((*out)[0].tensor(), F({1, 2, 5, 3, 4, 6}, {2, 3})));
 
-  OpTest stack{.op_type = "ConcatFromSequence", .opset = 11};
+  OpTest stack = MakeOp("ConcatFromSequence", 11);
   stack.inputs = {Seq({F({1, 2}, {2}), F({3, 4}, {2})})};
   stack.attributes.emplace("axis", Attribute(int64_t{-1}));
   stack.attributes.emplace("new_axis", Attribute(int64_t{1}));
@@ -161,26 +161,26 @@ TEST(SequenceKernels, ConcatFromSequenceJoinsOrStacks) {
 }
 
 TEST(OptionalKernels, OptionalWrapsOrBuildsAnEmptyValue) {
-  OpTest wrap{.op_type = "Optional", .opset = 15};
+  OpTest wrap = MakeOp("Optional", 15);
   wrap.inputs = {Value(F({1}, {1}))};
   auto out = wrap.Run();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE((*out)[0].is_tensor());
 
-  OpTest empty{.op_type = "Optional", .opset = 15};
+  OpTest empty = MakeOp("Optional", 15);
   empty.attributes.emplace("type", Attribute(graph::ValueType::Tensor(DataType::kFloat32)));
   out = empty.Run();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE((*out)[0].is_none());
 
-  OpTest untyped{.op_type = "Optional", .opset = 15};
+  OpTest untyped = MakeOp("Optional", 15);
   out = untyped.Run();
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("needs the 'type' attribute"), std::string::npos) << out.status();
 }
 
 TEST(OptionalKernels, HasElementTreatsOmittedAndEmptyInputsAlike) {
-  OpTest has{.op_type = "OptionalHasElement", .opset = 18};
+  OpTest has = MakeOp("OptionalHasElement", 18);
   has.inputs = {std::nullopt};
   auto out = has.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -196,7 +196,7 @@ TEST(OptionalKernels, HasElementTreatsOmittedAndEmptyInputsAlike) {
 }
 
 TEST(OptionalKernels, GetElementOfAnEmptyOptionalIsAnError) {
-  OpTest get{.op_type = "OptionalGetElement", .opset = 15};
+  OpTest get = MakeOp("OptionalGetElement", 15);
   get.inputs = {ThreeItems()};
   auto out = get.Run();
   ASSERT_TRUE(out.ok()) << out.status();

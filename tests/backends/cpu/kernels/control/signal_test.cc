@@ -2,6 +2,7 @@
 #include <complex>
 
 #include "gtest/gtest.h"
+#include "tests/backends/cpu/kernels/control/graph_builder.h"
 #include "tests/backends/cpu/op_test_util.h"
 
 namespace braid::backends::cpu::testing {
@@ -46,7 +47,7 @@ TEST_P(DftLengths, MatchesTheDirectSumForComplexAndInverse) {
   int64_t n = GetParam();
   std::vector<Complex> x = Signal(n);
   for (bool inverse : {false, true}) {
-    OpTest t{.op_type = "DFT", .opset = 17};
+    OpTest t = MakeOp("DFT", 17);
     t.inputs = {Value(ComplexTensor(x, 2, {1, n, 2}))};
     t.attributes.emplace("inverse", Attribute(int64_t{inverse}));
     auto out = t.Run();
@@ -61,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(Lengths, DftLengths, ::testing::Values(16, 12, 100));
 TEST(DftKernel, OnesidedRealInputWithPaddingAlongAxis2) {
   // Input [1, 2, 5, 1]: DFT over axis 2 with dft_length 8 (zero padding).
   std::vector<float> raw = {1, 2, 3, 4, 5, -1, 0, 2, 7, 3};
-  OpTest t{.op_type = "DFT", .opset = 17};
+  OpTest t = MakeOp("DFT", 17);
   t.inputs = {Value(Tensor::FromVector<float>(raw, {1, 2, 5, 1})), Value(Tensor::Scalar<int64_t>(8))};
   t.attributes.emplace("axis", Attribute(int64_t{2}));
   t.attributes.emplace("onesided", Attribute(int64_t{1}));
@@ -77,12 +78,12 @@ TEST(DftKernel, OnesidedRealInputWithPaddingAlongAxis2) {
 }
 
 TEST(DftKernel, TruncatesToDftLengthAndRejectsTheLastAxis) {
-  OpTest t{.op_type = "DFT", .opset = 17};
+  OpTest t = MakeOp("DFT", 17);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 4, 1})), Value(Tensor::Scalar<int64_t>(2))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE(TensorsNear((*out)[0].tensor(), Tensor::FromVector<float>({3, 0, -1, 0}, {1, 2, 2})));
-  OpTest bad{.op_type = "DFT", .opset = 17};
+  OpTest bad = MakeOp("DFT", 17);
   bad.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 4, 1}))};
   bad.attributes.emplace("axis", Attribute(int64_t{2}));
   out = bad.Run();
@@ -95,7 +96,7 @@ TEST(StftKernel, WindowedFramesMatchTheDirectSum) {
   std::vector<float> sig(length);
   for (int64_t i = 0; i < length; ++i) sig[i] = static_cast<float>(std::sin(0.5 * i) + 0.05 * i);
   std::vector<float> window = {0.1f, 0.5f, 1.0f, 1.0f, 0.5f, 0.1f};
-  OpTest t{.op_type = "STFT", .opset = 17};
+  OpTest t = MakeOp("STFT", 17);
   t.inputs = {Value(Tensor::FromVector<float>(sig, {1, length, 1})), Value(Tensor::Scalar<int64_t>(step)),
               Value(Tensor::FromVector<float>(window, {n}))};
   auto out = t.Run();
@@ -112,7 +113,7 @@ TEST(StftKernel, WindowedFramesMatchTheDirectSum) {
 }
 
 TEST(StftKernel, WindowAndFrameLengthMustAgree) {
-  OpTest t{.op_type = "STFT", .opset = 17};
+  OpTest t = MakeOp("STFT", 17);
   t.inputs = {Value(Tensor::FromVector<float>(std::vector<float>(16, 1.0f), {1, 16, 1})),
               Value(Tensor::Scalar<int64_t>(4)), Value(Tensor::FromVector<float>({1, 1, 1}, {3})),
               Value(Tensor::Scalar<int64_t>(4))};
@@ -123,7 +124,7 @@ TEST(StftKernel, WindowAndFrameLengthMustAgree) {
 }
 
 TEST(WindowKernels, PeriodicAndSymmetricHannAndBlackman) {
-  OpTest hann{.op_type = "HannWindow", .opset = 17};
+  OpTest hann = MakeOp("HannWindow", 17);
   hann.inputs = {Value(Tensor::Scalar<int32_t>(4))};
   auto out = hann.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -134,7 +135,7 @@ TEST(WindowKernels, PeriodicAndSymmetricHannAndBlackman) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE(TensorsNear((*out)[0].tensor(), Tensor::FromVector<float>({0, 0.5f, 1, 0.5f, 0}, {5})));
 
-  OpTest blackman{.op_type = "BlackmanWindow", .opset = 17};
+  OpTest blackman = MakeOp("BlackmanWindow", 17);
   blackman.inputs = {Value(Tensor::Scalar<int32_t>(4))};
   blackman.attributes.emplace("output_datatype", Attribute(int64_t{11}));
   out = blackman.Run();
@@ -143,7 +144,7 @@ TEST(WindowKernels, PeriodicAndSymmetricHannAndBlackman) {
 }
 
 TEST(WindowKernels, HammingCoefficients) {
-  OpTest t{.op_type = "HammingWindow", .opset = 17};
+  OpTest t = MakeOp("HammingWindow", 17);
   t.inputs = {Value(Tensor::Scalar<int32_t>(2))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -151,7 +152,7 @@ TEST(WindowKernels, HammingCoefficients) {
 }
 
 TEST(MelWeightMatrix, MatchesTheOnnxReferenceLayout) {
-  OpTest t{.op_type = "MelWeightMatrix", .opset = 17};
+  OpTest t = MakeOp("MelWeightMatrix", 17);
   t.inputs = {Value(Tensor::Scalar<int32_t>(8)), Value(Tensor::Scalar<int32_t>(16)),
               Value(Tensor::Scalar<int32_t>(8192)), Value(Tensor::Scalar<float>(0)),
               Value(Tensor::Scalar<float>(4096))};

@@ -1,6 +1,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/backends/cpu/kernels/control/graph_builder.h"
 #include "tests/backends/cpu/op_test_util.h"
 
 namespace braid::backends::cpu::testing {
@@ -15,7 +16,7 @@ std::vector<std::string> AsStrings(const Tensor& t) {
 }
 
 TEST(StringNormalizer, DropsStopWordsCaseInsensitivelyThenUppercasesUtf8) {
-  OpTest t{.op_type = "StringNormalizer", .opset = 10};
+  OpTest t = MakeOp("StringNormalizer", 10);
   t.inputs = {Strings({"monday", "École", "MONDAY", "tuesday"}, {1, 4})};
   t.attributes.emplace("case_change_action", Attribute(std::string("UPPER")));
   t.attributes.emplace("stopwords", Attribute(std::vector<std::string>{"Monday"}));
@@ -26,7 +27,7 @@ TEST(StringNormalizer, DropsStopWordsCaseInsensitivelyThenUppercasesUtf8) {
 }
 
 TEST(StringNormalizer, CaseSensitiveStopWordsAndLowercase) {
-  OpTest t{.op_type = "StringNormalizer", .opset = 10};
+  OpTest t = MakeOp("StringNormalizer", 10);
   t.inputs = {Strings({"monday", "Monday", "ÀÉÎ"}, {3})};
   t.attributes.emplace("case_change_action", Attribute(std::string("LOWER")));
   t.attributes.emplace("is_case_sensitive", Attribute(int64_t{1}));
@@ -37,7 +38,7 @@ TEST(StringNormalizer, CaseSensitiveStopWordsAndLowercase) {
 }
 
 TEST(StringNormalizer, EverythingDroppedLeavesOneEmptyString) {
-  OpTest t{.op_type = "StringNormalizer", .opset = 10};
+  OpTest t = MakeOp("StringNormalizer", 10);
   t.inputs = {Strings({"a", "A"}, {1, 2})};
   t.attributes.emplace("stopwords", Attribute(std::vector<std::string>{"a"}));
   auto out = t.Run();
@@ -47,7 +48,7 @@ TEST(StringNormalizer, EverythingDroppedLeavesOneEmptyString) {
 }
 
 TEST(StringNormalizer, RejectsBatchedInputAndBadUtf8) {
-  OpTest t{.op_type = "StringNormalizer", .opset = 10};
+  OpTest t = MakeOp("StringNormalizer", 10);
   t.inputs = {Strings({"a", "b"}, {2, 1})};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -60,7 +61,7 @@ TEST(StringNormalizer, RejectsBatchedInputAndBadUtf8) {
 }
 
 OpTest TfIdf(std::string mode, int64_t min_gram, int64_t max_gram, int64_t max_skip) {
-  OpTest t{.op_type = "TfIdfVectorizer", .opset = 9};
+  OpTest t = MakeOp("TfIdfVectorizer", 9);
   t.attributes.emplace("mode", Attribute(std::move(mode)));
   t.attributes.emplace("min_gram_length", Attribute(min_gram));
   t.attributes.emplace("max_gram_length", Attribute(max_gram));
@@ -108,7 +109,7 @@ TEST(TfIdfVectorizer, IdfAndTfIdfWeightTheCounts) {
 }
 
 TEST(TfIdfVectorizer, StringPool) {
-  OpTest t{.op_type = "TfIdfVectorizer", .opset = 9};
+  OpTest t = MakeOp("TfIdfVectorizer", 9);
   t.attributes.emplace("mode", Attribute(std::string("TF")));
   t.attributes.emplace("min_gram_length", Attribute(int64_t{1}));
   t.attributes.emplace("max_gram_length", Attribute(int64_t{2}));

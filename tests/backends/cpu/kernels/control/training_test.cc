@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "gtest/gtest.h"
+#include "tests/backends/cpu/kernels/control/graph_builder.h"
 #include "tests/backends/cpu/op_test_util.h"
 
 namespace braid::backends::cpu::testing {
@@ -16,7 +17,7 @@ Value F(std::vector<float> v) {
 }
 
 TEST(TrainingKernels, AdagradUpdatesTwoTensors) {
-  OpTest t{.op_type = "Adagrad", .opset = 1, .domain = kDomain};
+  OpTest t = MakeOp("Adagrad", 1, kDomain);
   t.inputs = {Value(Tensor::Scalar<float>(0.1f)), Value(Tensor::Scalar<int64_t>(2)), F({1.0f}), F({2.0f, -1.0f}),
               F({-1.0f}), F({0.5f, 0.25f}), F({2.0f}), F({0.0f, 1.0f})};
   t.attributes.emplace("decay_factor", Attribute(0.1f));
@@ -43,7 +44,7 @@ TEST(TrainingKernels, AdagradUpdatesTwoTensors) {
 }
 
 TEST(TrainingKernels, AdamAppliesBiasCorrectionAfterTheFirstStep) {
-  OpTest t{.op_type = "Adam", .opset = 1, .domain = kDomain};
+  OpTest t = MakeOp("Adam", 1, kDomain);
   t.inputs = {Value(Tensor::Scalar<float>(0.1f)), Value(Tensor::Scalar<int64_t>(3)), F({1.2f}), F({-0.5f}),
               F({0.3f}), F({0.04f})};
   t.attributes.emplace("alpha", Attribute(0.9f));
@@ -69,7 +70,7 @@ TEST(TrainingKernels, AdamAppliesBiasCorrectionAfterTheFirstStep) {
 TEST(TrainingKernels, MomentumStandardAndNesterov) {
   for (std::string mode : {"standard", "nesterov"}) {
     for (int64_t step : {0, 5}) {
-      OpTest t{.op_type = "Momentum", .opset = 1, .domain = kDomain};
+      OpTest t = MakeOp("Momentum", 1, kDomain);
       t.inputs = {Value(Tensor::Scalar<double>(0.1)), Value(Tensor::Scalar<int64_t>(step)),
                   Value(Tensor::FromVector<double>({1.0}, {1})), Value(Tensor::FromVector<double>({-2.0}, {1})),
                   Value(Tensor::FromVector<double>({0.5}, {1}))};
@@ -91,7 +92,7 @@ TEST(TrainingKernels, MomentumStandardAndNesterov) {
 }
 
 TEST(TrainingKernels, MismatchedGroupShapesAreRejected) {
-  OpTest t{.op_type = "Momentum", .opset = 1, .domain = kDomain};
+  OpTest t = MakeOp("Momentum", 1, kDomain);
   t.inputs = {Value(Tensor::Scalar<float>(0.1f)), Value(Tensor::Scalar<int64_t>(1)), F({1, 2}), F({1}), F({1, 2})};
   t.attributes.emplace("alpha", Attribute(0.9f));
   t.attributes.emplace("beta", Attribute(0.1f));
