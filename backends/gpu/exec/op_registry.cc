@@ -42,7 +42,7 @@ absl::Status CanRunOnGpu(const graph::Node& node) {
     }
   }
   for (const graph::Value* v : node.outputs()) {
-    if (v == nullptr) continue;
+    if (v == nullptr || (v->uses().empty() && !v->is_graph_output())) continue;  // unused outputs need no type
     if (!v->type().is_tensor() || v->type().elem_type == DataType::kUndefined) {
       return Unsupported(node, absl::StrCat("output '", v->name(), "' has no inferred tensor type"));
     }

@@ -56,6 +56,24 @@ TEST_P(LinearTest, MatMulBiasReluEpilogueIsFused) {
   ExpectClose((*out)[0], want, 1e-4, 1e-5, "MatMul+Add+Relu");
 }
 
+TEST_P(LinearTest, EpilogueStaysSeparateWhenTheProductIsAlsoAnOutput) {
+  Random rng(12);
+  OpHarness h(GetParam());
+  h.Input("a", F32, {9, 10});
+  h.Input("b", F32, {10, 11});
+  h.Node("MatMul", {"a", "b"}, {"m"}, {F32});
+  h.Node("Relu", {"m"}, {"y"}, {F32});
+  h.Output("y");
+  h.Output("m");
+  Tensor a = rng.Uniform(F32, {9, 10}), b = rng.Uniform(F32, {10, 11});
+  auto out = h.Run({a, b});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(h.last_num_steps(), 2u);
+  Ref m = MatMulRef(ToRef(a), ToRef(b));
+  ExpectClose((*out)[0], Map(m, [](double v) { return std::max(0.0, v); }), 1e-4, 1e-5, "Relu(MatMul)");
+  ExpectClose((*out)[1], m, 1e-4, 1e-5, "MatMul");
+}
+
 TEST_P(LinearTest, GemmTransposesAlphaBetaAndBias) {
   Random rng(3);
   struct Case {
