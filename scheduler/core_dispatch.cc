@@ -174,7 +174,7 @@ void SchedulerCore::ArmBatchTimerLocked(int device, Nanos when) {
 void SchedulerCore::OnBatchTimer(int device, Nanos armed_for) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     DeviceRecord& d = devices_[device];
     if (d.wake_at != armed_for) return;  // superseded by an earlier timer
     d.wake_at = kNoDeadline;
@@ -186,7 +186,7 @@ void SchedulerCore::OnBatchTimer(int device, Nanos armed_for) {
 void SchedulerCore::OnBatchDone(int device, uint64_t batch_id, BatchResult result) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (shut_down_) return;
     DeviceRecord& d = devices_[device];
     auto it = std::find_if(d.inflight.begin(), d.inflight.end(),
@@ -240,7 +240,7 @@ void SchedulerCore::OnBatchDone(int device, uint64_t batch_id, BatchResult resul
 void SchedulerCore::OnWatchdog(int device, uint64_t batch_id) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (shut_down_) return;
     DeviceRecord& d = devices_[device];
     auto it = std::find_if(d.inflight.begin(), d.inflight.end(),

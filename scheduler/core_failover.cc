@@ -157,7 +157,7 @@ void SchedulerCore::ArmCircuitTimerLocked(int device) {
 void SchedulerCore::OnCircuitTimer(int device) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     DeviceRecord& d = devices_[device];
     d.circuit_timer_armed = false;
     if (shut_down_ || d.breaker.state() != CircuitState::kOpen) return;
@@ -207,7 +207,7 @@ void SchedulerCore::CheckDrainedLocked(int device, Effects& fx) {
 absl::Status SchedulerCore::Drain(std::string_view name, bool vendor, std::function<void()> on_drained) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     std::vector<int> targets;
     int vendor_index = -1;
     if (vendor) {
@@ -247,7 +247,7 @@ absl::Status SchedulerCore::Drain(std::string_view name, bool vendor, std::funct
 absl::Status SchedulerCore::Resume(std::string_view name, bool vendor) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     std::vector<int> targets;
     if (vendor) {
       for (const VendorRecord& v : vendors_) {
@@ -277,7 +277,7 @@ absl::Status SchedulerCore::Resume(std::string_view name, bool vendor) {
 void SchedulerCore::Shutdown() {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (shut_down_) return;
     shut_down_ = true;
     const absl::Status why = absl::CancelledError("the scheduler shut down before the request ran");

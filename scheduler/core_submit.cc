@@ -55,7 +55,7 @@ RequestId SchedulerCore::Submit(Request request, ResponseCallback callback) {
   Effects fx;
   RequestId id;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     const Nanos now = clock_->Now();
     auto tenant_it = tenant_index_.find(request.tenant);
     int tenant;
@@ -230,6 +230,14 @@ void SchedulerCore::ParkLocked(uint32_t slot) {
   RequestRecord& rec = records_[slot];
   rec.state = RequestState::kParked;
   rec.ticket = next_ticket_++;
+  if (parked_.size() > 1024 && parked_.size() > 2 * static_cast<size_t>(parked_live_)) {
+    // Drop entries of requests answered meanwhile, so the list stays bounded.
+    EntryRing kept;
+    for (size_t i = 0; i < parked_.size(); ++i) {
+      if (IsLive(parked_[i], RequestState::kParked)) kept.push_back(parked_[i]);
+    }
+    parked_ = std::move(kept);
+  }
   parked_.push_back(QueueEntry{slot, rec.ticket});
   ++parked_live_;
   if (rec.deadline != kNoDeadline) PushDeadlineLocked(slot, rec.deadline);
@@ -293,6 +301,15 @@ void SchedulerCore::AnswerLocked(uint32_t slot, absl::Status status, NamedValues
 }
 
 void SchedulerCore::PushDeadlineLocked(uint32_t slot, Nanos expire_at) {
+  if (deadlines_.size() > 1024 && deadlines_.size() > 2 * static_cast<size_t>(outstanding_)) {
+    // Entries of answered requests linger until their time; with far-off
+    // deadlines they would pile up. Keep only live ones.
+    std::erase_if(deadlines_, [this](const DeadlineEntry& e) {
+      const RequestRecord& r = records_[e.slot];
+      return r.ticket != e.ticket || (r.state != RequestState::kQueued && r.state != RequestState::kParked);
+    });
+    std::make_heap(deadlines_.begin(), deadlines_.end(), std::greater<>());
+  }
   deadlines_.push_back(DeadlineEntry{expire_at, slot, records_[slot].ticket});
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>());
   ArmDeadlineTimerLocked();
@@ -312,7 +329,7 @@ void SchedulerCore::ArmDeadlineTimerLocked() {
 void SchedulerCore::OnDeadlineTimer(Nanos armed_for) {
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (armed_for == deadline_timer_at_) deadline_timer_at_ = kNoDeadline;
     const Nanos now = clock_->Now();
     while (!deadlines_.empty() && deadlines_.front().expire_at <= now) {
@@ -347,7 +364,7 @@ bool SchedulerCore::Cancel(RequestId id) {
   const uint32_t generation = static_cast<uint32_t>(id >> 32);
   Effects fx;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (id == kInvalidRequestId || slot >= records_.size()) return false;
     RequestRecord& rec = records_[slot];
     if (rec.generation != generation || rec.state == RequestState::kFree) return false;

@@ -117,7 +117,7 @@ absl::Status SchedulerCore::RegisterModel(ModelConfig config) {
   if (config.max_queue_delay < 0) {
     return absl::InvalidArgumentError("RegisterModel '" + config.name + "': max_queue_delay is negative");
   }
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (model_index_.contains(config.name)) {
     return absl::AlreadyExistsError("RegisterModel: model '" + config.name + "' is already registered");
   }
@@ -140,7 +140,7 @@ absl::StatusOr<int> SchedulerCore::AddDevice(ExecutionTarget* target, std::vecto
   Effects fx;
   int index;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (shut_down_) return absl::FailedPreconditionError("AddDevice: the scheduler is shut down");
     if (device_index_.contains(info.name)) {
       return absl::AlreadyExistsError("AddDevice: a device named '" + info.name + "' is already added");
@@ -249,7 +249,7 @@ void SchedulerCore::RebuildTopologyLocked() {
 // Status and metrics
 
 MetricsSnapshot SchedulerCore::Metrics() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   MetricsSnapshot s;
   s.total = total_metrics_;
   for (size_t m = 0; m < models_.size(); ++m) s.per_model[models_[m].config.name] = model_metrics_[m];
@@ -264,7 +264,7 @@ MetricsSnapshot SchedulerCore::Metrics() const {
 }
 
 std::vector<DeviceStatus> SchedulerCore::Devices() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<DeviceStatus> out;
   for (const DeviceRecord& d : devices_) {
     DeviceStatus s;
@@ -286,7 +286,7 @@ std::vector<DeviceStatus> SchedulerCore::Devices() const {
 }
 
 std::vector<VendorStatus> SchedulerCore::Vendors() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<VendorStatus> out;
   for (int v = 0; v < static_cast<int>(vendors_.size()); ++v) {
     VendorStatus s;
@@ -302,7 +302,7 @@ std::vector<VendorStatus> SchedulerCore::Vendors() const {
 }
 
 std::vector<std::string> SchedulerCore::ModelsBelowVendorRedundancy() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
   const int available = std::popcount(available_vendors_);
   const int need = std::min(options_.min_vendors_per_model, available);
@@ -317,19 +317,19 @@ std::vector<std::string> SchedulerCore::ModelsBelowVendorRedundancy() const {
 }
 
 uint64_t SchedulerCore::AvailableVendors() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return available_vendors_;
 }
 
 std::vector<std::string> SchedulerCore::VendorNames() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
   for (const VendorRecord& v : vendors_) out.push_back(v.name);
   return out;
 }
 
 std::string SchedulerCore::policy_name() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return policy_->name();
 }
 

@@ -46,6 +46,10 @@ struct Scenario {
   uint64_t seed = 1;
   std::vector<DevicePreset> presets;  // extra presets (built-ins are always known)
   std::vector<FleetGroup> fleet;
+  // "listed": devices serve their group's models. "planned": the groups'
+  // model lists must be empty and PlanDeployment (scheduler/deployment.h)
+  // assigns models by demand, every model on every vendor.
+  std::string deployment = "listed";
   std::vector<SimModel> models;
   WorkloadSpec workload;
   std::vector<FaultEvent> faults;

@@ -67,6 +67,7 @@ absl::StatusOr<Scenario> FromJson(const json& root) {
   r.Get("max_requests", s.max_requests);
   r.Get("seed", s.seed);
   r.Get("policies", s.policies);
+  r.Get("deployment", s.deployment);
 
   const json* presets = r.Child("presets");
   if (auto st = RequireArray(presets, "scenario.presets"); !st.ok()) return st;
@@ -215,6 +216,7 @@ std::string ScenarioToJson(const Scenario& s) {
   root["max_requests"] = s.max_requests;
   root["seed"] = s.seed;
   root["policies"] = s.policies;
+  root["deployment"] = s.deployment;
   root["presets"] = json::array();
   for (const DevicePreset& p : s.presets) {
     root["presets"].push_back({{"name", p.name}, {"vendor", p.vendor}, {"description", p.description},
@@ -285,8 +287,16 @@ absl::Status ValidateScenario(const Scenario& s) {
                                         "' needs a name, a vendor, positive rates and efficiencies");
     }
   }
+  if (s.deployment != "listed" && s.deployment != "planned") {
+    return absl::InvalidArgumentError(where + ": deployment must be \"listed\" or \"planned\", not \"" +
+                                      s.deployment + "\"");
+  }
   int devices = 0;
   for (const FleetGroup& g : s.fleet) {
+    if (s.deployment == "planned" && !g.models.empty()) {
+      return absl::InvalidArgumentError(where + ": fleet group '" + g.preset +
+                                        "' lists models, but the deployment is planned");
+    }
     auto preset = FindPreset(g.preset, s.presets);
     if (!preset.ok()) return absl::InvalidArgumentError(where + ": " + std::string(preset.status().message()));
     if (g.count < 1 || g.count > 100000) {

@@ -1,13 +1,14 @@
 #include "scheduler/sim/simulate_main.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
-#include "oneapi/tbb/parallel_for.h"
-#include "oneapi/tbb/task_arena.h"
 #include "scheduler/policy.h"
 #include "scheduler/sim/perf_model.h"
 #include "scheduler/sim/report.h"
@@ -40,15 +41,26 @@ void List(std::ostream& out) {
   out << "\n";
 }
 
-// Runs `jobs` simulations (in parallel on a TBB arena), in job order.
+// Runs `jobs` simulations on up to `threads` threads (0 = all cores);
+// results in job order. Each simulation is single-threaded and
+// deterministic, so running them side by side changes no result. Plain
+// std::threads (not a oneTBB arena) keep the ThreadSanitizer build exact:
+// the distribution's oneTBB is not instrumented.
 std::vector<absl::StatusOr<SimResult>> RunAll(const Scenario& scenario, const std::vector<SimOptions>& jobs,
                                               int threads) {
   std::vector<absl::StatusOr<SimResult>> results(jobs.size(), absl::UnknownError("not run"));
-  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-  arena.execute([&] {
-    tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t i) { results[i] = RunSimulation(scenario, jobs[i]); },
-                      tbb::simple_partitioner());
-  });
+  const size_t workers = std::min<size_t>(
+      jobs.size(), threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next.fetch_add(1); i < jobs.size(); i = next.fetch_add(1)) {
+      results[i] = RunSimulation(scenario, jobs[i]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
   return results;
 }
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
 
+#include "scheduler/deployment.h"
 #include "scheduler/metrics.h"
 #include "scheduler/scheduler.h"
 #include "scheduler/sim/sim_device.h"
@@ -131,6 +133,23 @@ absl::StatusOr<SimResult> RunSimulation(const Scenario& scenario_in, const SimOp
     }
   }
   if (auto st = ValidateFaults(scenario.faults, device_ptrs); !st.ok()) return st;
+  if (scenario.deployment == "planned") {
+    // Demand: traffic share x per-item time at full batch on the first
+    // device; capacity: geometric mean of compute and bandwidth.
+    std::vector<DeploymentDevice> plan_devices;
+    for (const SimDevice* d : device_ptrs) {
+      plan_devices.push_back(DeploymentDevice{d->info().name, d->info().vendor,
+                                              std::sqrt(d->preset().peak_tflops * d->preset().memory_tbps)});
+    }
+    std::vector<DeploymentModel> plan_models;
+    for (const SimModel& m : models) {
+      const double per_item = static_cast<double>(ServiceTime(device_ptrs[0]->preset(), m, m.max_batch)) / m.max_batch;
+      plan_models.push_back(DeploymentModel{m.name, std::max(m.traffic_weight, 1e-6) * per_item});
+    }
+    auto plan = PlanDeployment(plan_devices, plan_models);
+    if (!plan.ok()) return plan.status();
+    deployments = std::move(*plan);
+  }
 
   SimResult result;
   SchedulerOptions scheduler_options = MakeSchedulerOptions(scenario.scheduler);

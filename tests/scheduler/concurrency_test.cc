@@ -40,7 +40,7 @@ TEST(ConcurrencyTest, ConcurrentSubmitCancelDrainAndMetrics) {
 
   std::vector<std::atomic<int>> answered(kThreads * kPerThread);
   std::vector<std::atomic<RequestId>> ids(kThreads * kPerThread);
-  std::atomic<int> ok{0}, cancelled{0}, deadline{0}, other{0};
+  std::atomic<int> ok{0}, cancelled{0}, deadline{0}, exhausted{0}, other{0};
   std::atomic<bool> done_submitting{false};
 
   std::vector<std::thread> threads;
@@ -49,7 +49,7 @@ TEST(ConcurrencyTest, ConcurrentSubmitCancelDrainAndMetrics) {
       for (int i = 0; i < kPerThread; ++i) {
         const int n = t * kPerThread + i;
         Request r;
-        r.model = i % 3 == 0 ? "b" : "a";
+        r.model.assign(1, i % 3 == 0 ? 'b' : 'a');
         r.priority = i % 4;
         r.tenant = "tenant" + std::to_string(t % 3);
         if (i % 5 == 0) r.deadline = clock.Now() + Microseconds(500);
@@ -64,6 +64,9 @@ TEST(ConcurrencyTest, ConcurrentSubmitCancelDrainAndMetrics) {
               break;
             case absl::StatusCode::kDeadlineExceeded:
               deadline.fetch_add(1);
+              break;
+            case absl::StatusCode::kResourceExhausted:  // admission control under load
+              exhausted.fetch_add(1);
               break;
             default:
               other.fetch_add(1);
@@ -114,12 +117,13 @@ TEST(ConcurrencyTest, ConcurrentSubmitCancelDrainAndMetrics) {
   }
   for (int n = 0; n < kThreads * kPerThread; ++n) ASSERT_EQ(answered[n].load(), 1) << "request " << n;
   EXPECT_EQ(other.load(), 0);
-  EXPECT_EQ(ok + cancelled + deadline, kThreads * kPerThread);
+  EXPECT_EQ(ok + cancelled + deadline + exhausted, kThreads * kPerThread);
   EXPECT_GT(ok.load(), 0);
   const MetricsSnapshot m = scheduler->Metrics();
   EXPECT_EQ(m.total.submitted, kThreads * kPerThread);
   EXPECT_EQ(m.total.completed, ok.load());
   EXPECT_EQ(m.total.cancelled, cancelled.load());
+  EXPECT_EQ(m.total.rejected, exhausted.load());
   EXPECT_EQ(m.outstanding, 0);
   scheduler.reset();
 }

@@ -205,6 +205,24 @@ TEST(SimulatorTest, ProgressIsReportedAndErrorsAreClear) {
   EXPECT_THAT(std::string(bad.status().message()), ::testing::HasSubstr("gpu-77"));
 }
 
+TEST(SimulatorTest, PlannedDeploymentKeepsEveryModelOnBothVendors) {
+  Scenario s = BuiltinScenario("steady").value();
+  s.deployment = "planned";
+  s.fleet = {FleetGroup{"mi300x", 6, {}}, FleetGroup{"h100", 6, {}}};
+  s.duration_s = 5;
+  const SimResult r = Simulate(s, "ect", 0.3);
+  ExpectNothingLost(r);
+  EXPECT_TRUE(r.models_below_vendor_redundancy.empty());
+  for (const ModelResult& m : r.models) EXPECT_GT(m.ok, 0) << m.name;
+
+  // A listed deployment that leaves a model on one vendor is reported.
+  s.deployment = "listed";
+  s.fleet = {FleetGroup{"mi300x", 2, {}}, FleetGroup{"h100", 2, {"resnet50"}}};
+  const SimResult lopsided = Simulate(s, "ect", 0.05);
+  EXPECT_EQ(lopsided.models_below_vendor_redundancy,
+            (std::vector<std::string>{"llama-8b-gen32", "bert-large"}));
+}
+
 TEST(SimulatorTest, RequestLimitStopsArrivals) {
   Scenario s = BuiltinScenario("steady").value();
   SimOptions o;
