@@ -174,8 +174,8 @@ class InstanceNormKernel : public Kernel {
           }
           const double var = size > 0 ? sq / static_cast<double>(size) : 0.0;
           const double s = sv[p % c] / std::sqrt(var + static_cast<double>(epsilon_));
-          const C a = static_cast<C>(s), b = static_cast<C>(bv[p % c] - mean * s);
-          for (int64_t i = 0; i < size; ++i) yi[i] = CastTo<T>(static_cast<C>(CastTo<C>(xi[i]) * a + b));
+          const C a = static_cast<C>(s), b = static_cast<C>(bv[p % c]), m = static_cast<C>(mean);
+          for (int64_t i = 0; i < size; ++i) yi[i] = CastTo<T>(static_cast<C>((CastTo<C>(xi[i]) - m) * a + b));
         }
       });
       return absl::OkStatus();

@@ -7,8 +7,18 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "backends/cpu/cpu_executable.h"
+#include "backends/cpu/kernel_registry.h"
+#include "graph/graph.h"
 #include "braid/tensor.h"
+#include "braid/value.h"
 #include "graph/attribute.h"
+#include "tests/backends/cpu/op_test_util.h"
 
 namespace braid::backends::cpu::testing {
 
@@ -43,6 +53,46 @@ Tensor ConvertFloat(const Tensor& t) {
   for (int64_t i = 0; i < t.num_elements(); ++i) v[i] = static_cast<T>(t.data<float>()[i]);
   return Tensor::FromVector<T>(v, t.shape());
 }
+
+// Runs `t` with the inputs whose index is in `constant` turned into graph
+// initializers (so kernels see them via KernelInit::constant_input and may
+// pre-pack them), the rest fed as graph inputs.
+inline absl::StatusOr<std::vector<Value>> RunWithConstants(const OpTest& t, const std::vector<int>& constant) {
+  graph::Graph g;
+  g.set_name("test_" + t.op_type);
+  g.SetOpsetImport(t.domain, t.opset);
+  graph::NodeSpec spec;
+  spec.op_type = t.op_type;
+  spec.domain = t.domain;
+  spec.opset = t.opset;
+  spec.attributes = t.attributes;
+  std::vector<Value> fed;
+  for (size_t i = 0; i < t.inputs.size(); ++i) {
+    if (!t.inputs[i].has_value()) {
+      spec.inputs.push_back("");
+      continue;
+    }
+    std::string name = absl::StrCat("in", i);
+    const Tensor& v = t.inputs[i]->tensor();
+    if (std::find(constant.begin(), constant.end(), static_cast<int>(i)) != constant.end()) {
+      BRAID_RETURN_IF_ERROR(g.AddInitializer(name, std::make_shared<const Tensor>(v)).status());
+    } else {
+      BRAID_RETURN_IF_ERROR(
+          g.AddInput(name, graph::ValueType::Tensor(v.dtype(), graph::ToSymbolic(v.shape()))).status());
+      fed.push_back(*t.inputs[i]);
+    }
+    spec.inputs.push_back(name);
+  }
+  for (int i = 0; i < t.num_outputs; ++i) spec.outputs.push_back(absl::StrCat("out", i));
+  BRAID_ASSIGN_OR_RETURN(graph::Node * node, g.AddNode(spec));
+  for (graph::Value* out : node->outputs()) BRAID_RETURN_IF_ERROR(g.AddOutput(out));
+  auto pool = std::make_shared<const ThreadPool>(t.threads);
+  BRAID_ASSIGN_OR_RETURN(auto exe, CpuExecutable::Create(g, CpuKernelRegistry(), pool));
+  std::vector<Value> outputs;
+  BRAID_RETURN_IF_ERROR(exe->Run(fed, outputs, RunContext{}));
+  return outputs;
+}
+
 
 }  // namespace braid::backends::cpu::testing
 
