@@ -11,6 +11,7 @@ const OpTable& Table() {
   static const OpTable* table = [] {
     auto* t = new OpTable();
     RegisterDataOps(*t);
+    RegisterPadGatherOps(*t);
     RegisterReduceOps(*t);
     RegisterImageOps(*t);
     RegisterLinearOps(*t);

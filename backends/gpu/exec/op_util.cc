@@ -156,6 +156,13 @@ void CoalesceDims(std::vector<int64_t>& dims, std::vector<int64_t>& src, std::ve
   dst = std::move(t2);
 }
 
+absl::Status RequireMovable(const graph::Node& node, size_t input) {
+  if (!IsMovable(InputType(node, input))) {
+    return Unsupported(node, absl::StrCat("input type ", DataTypeName(InputType(node, input))));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckRank(const Tensor& t, int64_t min_rank, int64_t max_rank, const std::string& what,
                        const std::string& step) {
   if (t.rank() < min_rank || t.rank() > max_rank) {

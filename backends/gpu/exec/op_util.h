@@ -61,7 +61,18 @@ int64_t Product(const Shape& shape, size_t begin, size_t end);
 // destination layout, to shorten index arithmetic in copy kernels.
 void CoalesceDims(std::vector<int64_t>& dims, std::vector<int64_t>& src_strides, std::vector<int64_t>& dst_strides);
 
-// Checks a run-time input: present, a tensor, of the expected dtype.
+// Capability check: input i has a type data-movement kernels can move.
+absl::Status RequireMovable(const graph::Node& node, size_t input);
+// Element size and element-offset pointers of a (device) tensor.
+inline int ElemBytes(const Tensor& t) { return static_cast<int>(DataTypeSize(t.dtype())); }
+inline const char* ElemPtr(const Tensor& t, int64_t offset) {
+  return static_cast<const char*>(t.raw_data()) + offset * static_cast<int64_t>(DataTypeSize(t.dtype()));
+}
+inline char* ElemPtr(Tensor& t, int64_t offset) {
+  return static_cast<char*>(t.raw_data()) + offset * static_cast<int64_t>(DataTypeSize(t.dtype()));
+}
+
+// Checks a run-time input's rank; InvalidArgument naming the step otherwise.
 absl::Status CheckRank(const Tensor& t, int64_t min_rank, int64_t max_rank, const std::string& what,
                        const std::string& step);
 

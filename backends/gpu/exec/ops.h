@@ -27,6 +27,7 @@ using OpTable = absl::flat_hash_map<std::string, OpLowering>;
 
 // Per-family registration (one function per source file).
 void RegisterDataOps(OpTable& table);     // ops_data.cc
+void RegisterPadGatherOps(OpTable& table);  // ops_pad_gather.cc
 void RegisterReduceOps(OpTable& table);   // ops_reduce.cc
 void RegisterImageOps(OpTable& table);    // ops_image.cc
 void RegisterLinearOps(OpTable& table);   // ops_linear.cc
