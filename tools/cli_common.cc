@@ -125,6 +125,20 @@ absl::StatusOr<std::vector<SessionOptions::Pin>> ParsePins(const std::vector<std
   return pins;
 }
 
+void SessionFlags::AddTo(CLI::App* cmd, const std::string& device_flag) {
+  cmd->add_option(device_flag, devices, "Device preference list, e.g. emu-amd or hip:0,cuda:0 (default cpu)");
+  cmd->add_option("--pin", pins, "NODE_REGEX=DEVICE: run matching nodes on DEVICE (repeatable)");
+  cmd->add_option("--threads", threads, "Intra-op threads (0 = all)");
+}
+
+absl::StatusOr<SessionOptions> SessionFlags::ToOptions() const {
+  SessionOptions options;
+  options.devices = SplitList(devices);
+  BRAID_ASSIGN_OR_RETURN(options.pins, ParsePins(pins));
+  options.intra_op_threads = threads;
+  return options;
+}
+
 std::vector<std::string> SplitList(const std::string& list) {
   std::vector<std::string> out;
   for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipEmpty())) out.emplace_back(part);

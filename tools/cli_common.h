@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
 #include "braid/runtime.h"
 #include "graph/graph.h"
@@ -36,6 +37,18 @@ absl::StatusOr<NamedValues> AddRandomInputs(const graph::Graph& graph, NamedValu
 
 // "REGEX=DEVICE" specs -> session pins (errors name the spec).
 absl::StatusOr<std::vector<SessionOptions::Pin>> ParsePins(const std::vector<std::string>& specs);
+
+// The flags that choose where and how a session runs, shared by the
+// subcommands that create sessions.
+struct SessionFlags {
+  std::string devices;
+  std::vector<std::string> pins;
+  int threads = 0;
+
+  // Adds `device_flag` (a device preference list), --pin and --threads.
+  void AddTo(CLI::App* cmd, const std::string& device_flag = "--device");
+  absl::StatusOr<SessionOptions> ToOptions() const;
+};
 
 // "a,b" -> {"a", "b"}; empty -> {}.
 std::vector<std::string> SplitList(const std::string& list);

@@ -15,26 +15,22 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
   struct Args {
     std::string model;
     std::vector<std::string> inputs;
-    int threads = 0;
     int runs = 20;
     int warmup = 3;
     uint64_t seed = 1;
     int64_t free_dim = 1;
-    std::string devices;
-    std::vector<std::string> pins;
+    SessionFlags session;
     bool json = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("bench", "Measure latency (median, p90) and peak memory of a model");
   cmd->add_option("model", args->model, "ONNX model file")->required();
+  args->session.AddTo(cmd, "--device");
   cmd->add_option("--input", args->inputs, "NAME=FILE; inputs not given are random (fixed seed)");
-  cmd->add_option("--threads", args->threads, "Intra-op threads (0 = all)");
   cmd->add_option("--runs", args->runs, "Timed runs")->check(CLI::PositiveNumber);
   cmd->add_option("--warmup", args->warmup, "Untimed runs first")->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", args->seed, "Seed for random inputs");
   cmd->add_option("--free-dim", args->free_dim, "Size given to symbolic dims of random inputs");
-  cmd->add_option("--device", args->devices, "Device preference list (default cpu)");
-  cmd->add_option("--pin", args->pins, "NODE_REGEX=DEVICE: run matching nodes on DEVICE (repeatable)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([args, &exit_code] {
     std::unique_ptr<Runtime> runtime = CreateRuntimeOrReport();
@@ -47,16 +43,12 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(model.status());
       return;
     }
-    SessionOptions options;
-    options.devices = SplitList(args->devices);
-    absl::StatusOr<std::vector<SessionOptions::Pin>> pins = ParsePins(args->pins);
-    if (!pins.ok()) {
-      exit_code = ReportError(pins.status());
+    absl::StatusOr<SessionOptions> options = args->session.ToOptions();
+    if (!options.ok()) {
+      exit_code = ReportError(options.status());
       return;
     }
-    options.pins = *pins;
-    options.intra_op_threads = args->threads;
-    absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, options);
+    absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, *options);
     absl::StatusOr<NamedValues> inputs = LoadInputs(args->inputs, (*model)->graph());
     if (inputs.ok()) inputs = AddRandomInputs((*model)->graph(), *std::move(inputs), args->seed, args->free_dim);
     absl::Status st = !session.ok() ? session.status() : inputs.status();
@@ -93,8 +85,8 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     for (double s : samples) mean += s / static_cast<double>(samples.size());
     if (args->json) {
       nlohmann::json out = {{"model", args->model},
-                            {"devices", args->devices.empty() ? "cpu" : args->devices},
-                            {"threads", args->threads},
+                            {"devices", args->session.devices.empty() ? "cpu" : args->session.devices},
+                            {"threads", args->session.threads},
                             {"runs", args->runs},
                             {"warmup", args->warmup},
                             {"median_ms", median},
@@ -109,7 +101,7 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     } else {
       std::cout << args->model << ": median " << median << " ms, p90 " << p90 << " ms, mean " << mean << " ms over "
                 << args->runs << " runs (" << args->warmup << " warm-up), threads "
-                << (args->threads ? std::to_string(args->threads) : std::string("all")) << "\n";
+                << (args->session.threads ? std::to_string(args->session.threads) : std::string("all")) << "\n";
       std::cout << "peak intermediate memory " << peak_bytes / 1e6 << " MB, process max RSS "
                 << usage.ru_maxrss / 1024.0 << " MB, " << (*session)->EstimatedFlops() / 1e9 << " GFLOP per run ("
                 << (*session)->EstimatedFlops() / 1e6 / median << " GFLOP/s at the median)\n";

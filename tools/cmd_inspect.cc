@@ -14,16 +14,14 @@ void RegisterInspectCommand(CLI::App& app, int& exit_code) {
     bool placement = false;
     bool cost = false;
     bool optimized = false;
-    std::string devices;
-    std::vector<std::string> pins;
+    SessionFlags session;
     bool quiet = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("inspect", "Show a model's IR, op histogram, shapes and placement");
   cmd->add_option("model", args->model, "ONNX model file")->required();
+  args->session.AddTo(cmd, "--devices");
   cmd->add_flag("--placement", args->placement, "Show which device runs each node, copies at boundaries");
-  cmd->add_option("--devices", args->devices, "Device preference list for --placement (default cpu)");
-  cmd->add_option("--pin", args->pins, "NODE_REGEX=DEVICE: run matching nodes on DEVICE (repeatable)");
   cmd->add_flag("--cost", args->cost, "Estimated FLOPs and bytes moved per run (from static shapes)");
   cmd->add_flag("--optimized", args->optimized, "Dump the graph a session runs, after Braid's optimizations");
   cmd->add_flag("--summary", args->quiet, "Only the histogram (and placement), not the IR dump");
@@ -40,15 +38,9 @@ void RegisterInspectCommand(CLI::App& app, int& exit_code) {
     }
     std::unique_ptr<Session> session;
     if (args->placement || args->cost || args->optimized) {
-      SessionOptions options;
-      options.devices = SplitList(args->devices);
-    absl::StatusOr<std::vector<SessionOptions::Pin>> pins = ParsePins(args->pins);
-    if (!pins.ok()) {
-      exit_code = ReportError(pins.status());
-      return;
-    }
-    options.pins = *pins;
-      absl::StatusOr<std::unique_ptr<Session>> s = runtime->CreateSession(**model, options);
+      absl::StatusOr<SessionOptions> options = args->session.ToOptions();
+      absl::StatusOr<std::unique_ptr<Session>> s =
+          options.ok() ? runtime->CreateSession(**model, *options) : options.status();
       if (!s.ok()) {
         exit_code = ReportError(s.status());
         return;

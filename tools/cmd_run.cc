@@ -26,23 +26,19 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
     bool random = false;
     uint64_t seed = 1;
     std::string save_dir;
-    std::string devices;
-    std::vector<std::string> pins;
-    int threads = 0;
+    SessionFlags session;
     bool placement = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("run", "Run a model once: outputs, timing, where each node ran");
   cmd->add_option("model", args->model, "ONNX model file")->required();
+  args->session.AddTo(cmd, "--device");
   cmd->add_option("--input", args->inputs, "NAME=FILE (.pb TensorProto or .npy); repeatable");
   cmd->add_option("--input-dir", args->input_dir,
                   "Folder of input_<k>.pb files (ONNX test-data layout), k-th file = k-th required input");
   cmd->add_flag("--random", args->random, "Random values for inputs not given");
   cmd->add_option("--seed", args->seed, "Seed for --random");
   cmd->add_option("--save-outputs", args->save_dir, "Write output_<i>.pb (TensorProto) per graph output");
-  cmd->add_option("--device", args->devices, "Device preference list, e.g. emu-amd or emu-amd,cpu (default cpu)");
-  cmd->add_option("--pin", args->pins, "NODE_REGEX=DEVICE: run matching nodes on DEVICE (repeatable)");
-  cmd->add_option("--threads", args->threads, "Intra-op threads (0 = all)");
   cmd->add_flag("--placement", args->placement, "List every node with its device");
   cmd->callback([args, &exit_code] {
     std::unique_ptr<Runtime> runtime = CreateRuntimeOrReport();
@@ -58,16 +54,12 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
     }
     double load_ms = MsSince(t0);
     auto t1 = std::chrono::steady_clock::now();
-    SessionOptions options;
-    options.devices = SplitList(args->devices);
-    absl::StatusOr<std::vector<SessionOptions::Pin>> pins = ParsePins(args->pins);
-    if (!pins.ok()) {
-      exit_code = ReportError(pins.status());
+    absl::StatusOr<SessionOptions> options = args->session.ToOptions();
+    if (!options.ok()) {
+      exit_code = ReportError(options.status());
       return;
     }
-    options.pins = *pins;
-    options.intra_op_threads = args->threads;
-    absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, options);
+    absl::StatusOr<std::unique_ptr<Session>> session = runtime->CreateSession(**model, *options);
     if (!session.ok()) {
       exit_code = ReportError(session.status());
       return;
