@@ -116,7 +116,7 @@ absl::StatusOr<Scenario> BuiltinScenario(std::string_view name) {
   if (name == "vendor-outage") {
     Scenario s = TwoVendors("vendor-outage",
                             "64 devices (32 MI300X, 32 H100); every NVIDIA device is out from 30 s to 90 s", 32);
-    s.workload.rate_rps = 14000;
+    s.workload.rate_rps = 30000;
     s.duration_s = 120;
     s.faults.push_back(FaultEvent{FaultKind::kVendorOut, "nvidia", 30, 60, 1});
     return s;
@@ -126,7 +126,7 @@ absl::StatusOr<Scenario> BuiltinScenario(std::string_view name) {
                             "32 devices; two fail at 20 s (one for good, one back at 40 s), a third fails at "
                             "35 s for good",
                             16);
-    s.workload.rate_rps = 10000;
+    s.workload.rate_rps = 13000;
     s.duration_s = 60;
     s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "h100-3", 20, 20, 1});
     s.faults.push_back(FaultEvent{FaultKind::kDeviceFail, "mi300x-12", 20, 0, 1});
@@ -138,7 +138,7 @@ absl::StatusOr<Scenario> BuiltinScenario(std::string_view name) {
                             "32 devices; one stops completing work at 20 s (back at 40 s), another wedges for "
                             "good at 30 s, a third runs 5x slower from 10 s to 50 s",
                             16);
-    s.workload.rate_rps = 10000;
+    s.workload.rate_rps = 13000;
     s.duration_s = 60;
     s.faults.push_back(FaultEvent{FaultKind::kWedge, "mi300x-2", 20, 20, 1});
     s.faults.push_back(FaultEvent{FaultKind::kWedge, "h100-13", 30, 0, 1});

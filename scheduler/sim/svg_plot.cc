@@ -204,26 +204,34 @@ std::string SweepPlotSvg(const std::vector<SweepPoint>& points, double target_at
                     "goodput (req/s)", {}, {}, 0, 0, false};
   PlotPanel attainment{"SLO attainment against offered load", "offered load (req/s)", "SLO attainment (%)", {}, {},
                        50, 100, false};
+  PlotPanel tail{"p99 latency of successful requests against offered load", "offered load (req/s)",
+                 "p99 latency (ms, log)", {}, {}, 0, 0, true};
   std::vector<std::string> policies;
   for (const SweepPoint& p : points) {
     if (std::find(policies.begin(), policies.end(), p.policy) == policies.end()) policies.push_back(p.policy);
   }
-  double xmax = 0;
+  double xmin = 1e300, xmax = 0;
   for (const std::string& policy : policies) {
-    PlotSeries g{policy, {}, {}, false}, a{policy, {}, {}, false};
+    PlotSeries g{policy, {}, {}, false}, a{policy, {}, {}, false}, t{policy, {}, {}, false};
     for (const SweepPoint& p : points) {
       if (p.policy != policy) continue;
       g.x.push_back(p.offered_rps);
       g.y.push_back(p.goodput_rps);
       a.x.push_back(p.offered_rps);
       a.y.push_back(100 * p.slo_attainment);
+      t.x.push_back(p.offered_rps);
+      t.y.push_back(p.p99_ms);
+      xmin = std::min(xmin, p.offered_rps);
       xmax = std::max(xmax, p.offered_rps);
     }
     goodput.series.push_back(std::move(g));
     attainment.series.push_back(std::move(a));
+    tail.series.push_back(std::move(t));
   }
-  attainment.series.push_back(PlotSeries{"target", {0, xmax}, {100 * target_attainment, 100 * target_attainment}, true});
-  return RenderSvg("braid simulate: load sweep", {goodput, attainment});
+  if (xmin > xmax) xmin = xmax = 0;
+  attainment.series.push_back(
+      PlotSeries{"target", {xmin, xmax}, {100 * target_attainment, 100 * target_attainment}, true});
+  return RenderSvg("braid simulate: load sweep", {goodput, attainment, tail});
 }
 
 }  // namespace braid::scheduler::sim
