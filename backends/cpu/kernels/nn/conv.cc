@@ -25,6 +25,7 @@ struct ConvRun {
   Tensor* y;
   ConvGeometry geom;
   int64_t group;
+  int threads = 1;  // for oneDNN
 };
 
 // Reference path in compute type C (float or double).
@@ -54,7 +55,7 @@ absl::Status ReferenceConv(KernelContext& ctx, const ConvRun& r, const FusedActi
       const C* wg = wv.data() + gi * out_cg * rows;
       C* yg = yv.data() + (n * out_c + gi * out_cg) * out_size;
       if constexpr (std::is_same_v<C, float>) {
-        SetDnnlThreads(ctx.num_threads());
+        SetDnnlThreads(r.threads);
         BRAID_RETURN_IF_ERROR(
             DnnlSgemm(false, false, out_cg, out_size, rows, 1.0f, wg, rows, col.data(), out_size, 0.0f, yg, out_size));
       } else {
@@ -133,11 +134,13 @@ class ConvKernel : public Kernel {
     }
     BRAID_ASSIGN_OR_RETURN(r.y, ctx.AllocateOutput(0, x.dtype(), y_shape));
     if (r.y->num_elements() == 0) return absl::OkStatus();
+    r.threads = DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(r.y->num_elements()) *
+                                                      static_cast<double>(w.num_elements() / out_c));
     if (x.dtype() == DataType::kFloat32 && r.geom.spatial() <= 3 && w.num_elements() > 0) {
       BRAID_ASSIGN_OR_RETURN(std::shared_ptr<const DnnlConv> plan, GetPlan(ctx, r));
       if (plan != nullptr) {
         return DnnlTry("Conv", [&] {
-          SetDnnlThreads(ctx.num_threads());
+          SetDnnlThreads(r.threads);
           plan->Run(x.data<float>(), w.data<float>(), r.b ? r.b->data<float>() : nullptr,
                     r.z ? r.z->data<float>() : nullptr, r.y->data<float>());
           return absl::OkStatus();
@@ -156,7 +159,7 @@ class ConvKernel : public Kernel {
     key.push_back(r.b != nullptr);
     key.push_back(r.z != nullptr);
     key.push_back(packed);
-    key.push_back(ctx.num_threads());
+    key.push_back(r.threads);
     return cache_.Get(key, [&]() -> absl::StatusOr<std::shared_ptr<const DnnlConv>> {
       DnnlConvShape s;
       s.x = r.x->shape();
@@ -169,7 +172,7 @@ class ConvKernel : public Kernel {
       s.act = act_;
       std::shared_ptr<const DnnlConv> plan;
       absl::Status st = DnnlTry("Conv", [&] {
-        SetDnnlThreads(ctx.num_threads());
+        SetDnnlThreads(r.threads);
         plan = DnnlConv::Build(s, packed ? r.w->data<float>() : nullptr);
         return absl::OkStatus();
       });

@@ -21,7 +21,7 @@ struct TransposeGeometry {
 };
 
 template <typename T>
-absl::Status ReferenceConvTranspose(KernelContext& ctx, const Tensor& x, const Tensor& w, const Tensor* b,
+absl::Status ReferenceConvTranspose(int threads, const Tensor& x, const Tensor& w, const Tensor* b,
                                     const TransposeGeometry& tg, int64_t group, Tensor* y) {
   using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
   const ConvGeometry& g = tg.g;
@@ -42,7 +42,7 @@ absl::Status ReferenceConvTranspose(KernelContext& ctx, const Tensor& x, const T
       const C* wg = wv.data() + gi * cg * rows;
       // col[rows, isz] = W_g^T [rows, cg] x X_g [cg, isz]
       if constexpr (std::is_same_v<C, float>) {
-        SetDnnlThreads(ctx.num_threads());
+        SetDnnlThreads(threads);
         BRAID_RETURN_IF_ERROR(DnnlSgemm(true, false, rows, isz, cg, 1.0f, wg, rows, xg, isz, 0.0f, col.data(), isz));
       } else {
         std::fill(col.begin(), col.end(), C{0});
@@ -124,18 +124,21 @@ class ConvTransposeKernel : public Kernel {
     y_shape.insert(y_shape.end(), tg->g.out.begin(), tg->g.out.end());
     BRAID_ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x->dtype(), y_shape));
     if (y->num_elements() == 0) return absl::OkStatus();
+    const int threads = DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(x->num_elements()) *
+                                                              static_cast<double>(w->num_elements() / cin));
     if (x->dtype() == DataType::kFloat32 && tg->g.spatial() <= 3 && x->num_elements() > 0) {
-      BRAID_ASSIGN_OR_RETURN(std::shared_ptr<const DnnlConv> plan, GetPlan(ctx, *x, *w, b != nullptr, *tg, y_shape));
+      BRAID_ASSIGN_OR_RETURN(std::shared_ptr<const DnnlConv> plan,
+                             GetPlan(threads, *x, *w, b != nullptr, *tg, y_shape));
       if (plan != nullptr) {
         return DnnlTry("ConvTranspose", [&] {
-          SetDnnlThreads(ctx.num_threads());
+          SetDnnlThreads(threads);
           plan->Run(x->data<float>(), w->data<float>(), b ? b->data<float>() : nullptr, nullptr, y->data<float>());
           return absl::OkStatus();
         });
       }
     }
     return Dispatch<TypeList<float, double, Float16, BFloat16>>(x->dtype(), [&](auto tag) {
-      return ReferenceConvTranspose<decltype(tag)>(ctx, *x, *w, b, *tg, group, y);
+      return ReferenceConvTranspose<decltype(tag)>(threads, *x, *w, b, *tg, group, y);
     });
   }
 
@@ -193,7 +196,7 @@ class ConvTransposeKernel : public Kernel {
     return tg;
   }
 
-  absl::StatusOr<std::shared_ptr<const DnnlConv>> GetPlan(KernelContext& ctx, const Tensor& x, const Tensor& w,
+  absl::StatusOr<std::shared_ptr<const DnnlConv>> GetPlan(int threads, const Tensor& x, const Tensor& w,
                                                           bool has_bias, const TransposeGeometry& tg,
                                                           const Shape& y_shape) const {
     const bool packed = const_w_.defined() && const_w_.raw_data() == w.raw_data();
@@ -203,7 +206,7 @@ class ConvTransposeKernel : public Kernel {
     key.insert(key.end(), tg.g.pad_begin.begin(), tg.g.pad_begin.end());
     key.push_back(has_bias);
     key.push_back(packed);
-    key.push_back(ctx.num_threads());
+    key.push_back(threads);
     return cache_.Get(key, [&]() -> absl::StatusOr<std::shared_ptr<const DnnlConv>> {
       DnnlConvShape s;
       s.transposed = true;
@@ -221,7 +224,7 @@ class ConvTransposeKernel : public Kernel {
       s.has_bias = has_bias;
       std::shared_ptr<const DnnlConv> plan;
       absl::Status st = DnnlTry("ConvTranspose", [&] {
-        SetDnnlThreads(ctx.num_threads());
+        SetDnnlThreads(threads);
         plan = DnnlConv::Build(s, packed ? w.data<float>() : nullptr);
         return absl::OkStatus();
       });

@@ -44,6 +44,12 @@ void SetDnnlThreads(int threads) {
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
 }
 
+int DnnlThreadsFor(int available, double flops) {
+  const double useful = flops / kMinFlopsPerThread;
+  if (useful < 2.0 || available <= 1) return 1;
+  return useful < available ? static_cast<int>(useful) : available;
+}
+
 dnnl::primitive_attr DnnlUserScratchpadAttr() {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);

@@ -29,6 +29,12 @@ dnnl::engine& DnnlEngine();
 // threads oneDNN uses for primitives executed (and created) on it.
 void SetDnnlThreads(int threads);
 
+// Threads worth using for a oneDNN call of `flops` floating-point
+// operations: at most `available`, and one per kMinFlopsPerThread of work so
+// that small products do not pay for waking a team.
+inline constexpr double kMinFlopsPerThread = 2e6;
+int DnnlThreadsFor(int available, double flops);
+
 // Primitive attributes with a user-managed scratchpad (see file comment).
 dnnl::primitive_attr DnnlUserScratchpadAttr();
 

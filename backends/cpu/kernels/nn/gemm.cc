@@ -66,12 +66,13 @@ class GemmKernel : public Kernel {
       // C as a bias when alpha = beta = 1, else broadcast into Y + sum post-op.
       const bool as_bias = use_c && alpha_ == 1.0f && beta_ == 1.0f;
       const bool as_sum = use_c && !as_bias;
+      const int threads = DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(m * n) * static_cast<double>(k));
       BRAID_ASSIGN_OR_RETURN(std::shared_ptr<const DnnlMatMul> plan,
-                             GetPlan(ctx, *a, *b, m, k, n, as_bias ? c : nullptr, as_sum));
+                             GetPlan(threads, *a, *b, m, k, n, as_bias ? c : nullptr, as_sum));
       if (plan != nullptr) {
         if (as_sum) BroadcastC<float>(*c, y);
         return DnnlTry("Gemm", [&] {
-          SetDnnlThreads(ctx.num_threads());
+          SetDnnlThreads(threads);
           plan->Run(a->data<float>(), b->data<float>(), as_bias ? c->data<float>() : nullptr, y->data<float>());
           return absl::OkStatus();
         });
@@ -132,11 +133,11 @@ class GemmKernel : public Kernel {
     });
   }
 
-  absl::StatusOr<std::shared_ptr<const DnnlMatMul>> GetPlan(KernelContext& ctx, const Tensor& a, const Tensor& b,
+  absl::StatusOr<std::shared_ptr<const DnnlMatMul>> GetPlan(int threads, const Tensor& a, const Tensor& b,
                                                             int64_t m, int64_t k, int64_t n, const Tensor* bias,
                                                             bool sum) const {
     const bool packed = const_b_.defined() && const_b_.raw_data() == b.raw_data();
-    std::vector<int64_t> key = {m, k, n, sum, packed, ctx.num_threads(), bias != nullptr};
+    std::vector<int64_t> key = {m, k, n, sum, packed, threads, bias != nullptr};
     if (bias != nullptr) key.insert(key.end(), bias->shape().begin(), bias->shape().end());
     return cache_.Get(key, [&]() -> absl::StatusOr<std::shared_ptr<const DnnlMatMul>> {
       DnnlMatMulShape s;
@@ -156,7 +157,7 @@ class GemmKernel : public Kernel {
       s.act = act_;
       std::shared_ptr<const DnnlMatMul> plan;
       absl::Status st = DnnlTry("Gemm", [&] {
-        SetDnnlThreads(ctx.num_threads());
+        SetDnnlThreads(threads);
         plan = DnnlMatMul::Build(s, packed ? b.data<float>() : nullptr);
         return absl::OkStatus();
       });

@@ -127,10 +127,12 @@ class MatMulKernel : public Kernel {
         }
         return absl::OkStatus();
       }
-      BRAID_ASSIGN_OR_RETURN(std::shared_ptr<const DnnlMatMul> plan, GetPlan(ctx, d, *b, bias != nullptr));
+      const int threads = DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(out->num_elements()) *
+                                                                static_cast<double>(d.k));
+      BRAID_ASSIGN_OR_RETURN(std::shared_ptr<const DnnlMatMul> plan, GetPlan(threads, d, *b, bias != nullptr));
       if (plan != nullptr) {
         return DnnlTry("MatMul", [&] {
-          SetDnnlThreads(ctx.num_threads());
+          SetDnnlThreads(threads);
           plan->Run(a->data<float>(), b->data<float>(), bias ? bias->data<float>() : nullptr, out->data<float>());
           return absl::OkStatus();
         });
@@ -146,7 +148,7 @@ class MatMulKernel : public Kernel {
   }
 
  private:
-  absl::StatusOr<std::shared_ptr<const DnnlMatMul>> GetPlan(KernelContext& ctx, const MatMulDims& d, const Tensor& b,
+  absl::StatusOr<std::shared_ptr<const DnnlMatMul>> GetPlan(int threads, const MatMulDims& d, const Tensor& b,
                                                             bool has_bias) const {
     const bool packed = const_b_.defined() && const_b_.raw_data() == b.raw_data();
     std::vector<int64_t> key = d.a;
@@ -154,7 +156,7 @@ class MatMulKernel : public Kernel {
     key.insert(key.end(), d.b.begin(), d.b.end());
     key.push_back(has_bias);
     key.push_back(packed);
-    key.push_back(ctx.num_threads());
+    key.push_back(threads);
     return cache_.Get(key, [&]() -> absl::StatusOr<std::shared_ptr<const DnnlMatMul>> {
       DnnlMatMulShape s;
       const int64_t b_batch = DimProduct(d.b, 0, d.b.size() - 2);
@@ -191,7 +193,7 @@ class MatMulKernel : public Kernel {
       s.act = act_;
       std::shared_ptr<const DnnlMatMul> plan;
       absl::Status st = DnnlTry("MatMul", [&] {
-        SetDnnlThreads(ctx.num_threads());
+        SetDnnlThreads(threads);
         plan = DnnlMatMul::Build(s, packed ? b.data<float>() : nullptr);
         return absl::OkStatus();
       });

@@ -244,7 +244,6 @@ absl::Status RecurrentKernel::Compute(KernelContext& ctx) const {
   }
   const bool want_y = ctx.num_outputs() > 0 && ctx.output_wanted(0);
   std::vector<float> y(want_y ? seq * D * batch * H : 0, 0.0f);
-  SetDnnlThreads(ctx.num_threads());
   for (int d = 0; d < D; ++d) {
     const bool reverse = reverse_only_ || d == 1;
     const float* wb = bias.data() + d * 2 * G * H;
@@ -257,8 +256,10 @@ absl::Status RecurrentKernel::Compute(KernelContext& ctx) const {
         xw[i * G * H + j] = wb[j] + (rb_inside ? 0.0f : rb[j]);
       }
     }
+    SetDnnlThreads(DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(seq * batch * G * H * input)));
     BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, seq * batch, G * H, input, 1.0f, xv.data(), input,
                                     w.data() + d * G * H * input, input, 1.0f, xw.data(), G * H));
+    SetDnnlThreads(DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(batch * G * H * H)));
     BRAID_RETURN_IF_ERROR(RunDirection(ctx, d, reverse, seq, batch, H, lens, r.data() + d * G * H * H, rb,
                                        peep.empty() ? nullptr : peep.data() + d * 3 * H, xw, h.data() + d * batch * H,
                                        cell_ == Cell::kLstm ? c.data() + d * batch * H : nullptr,
