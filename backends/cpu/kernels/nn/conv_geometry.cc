@@ -82,6 +82,9 @@ absl::StatusOr<ConvGeometry> MakeConvGeometry(const ConvAttrs& attrs, std::span<
   g.pad_end.assign(nd, 0);
   g.out.assign(nd, 0);
   for (size_t d = 0; d < nd; ++d) {
+    if (g.kernel[d] <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("kernel size ", g.kernel[d], " in spatial dim ", d, " is not positive"));
+    }
     const int64_t ext = (g.kernel[d] - 1) * g.dilation[d] + 1;
     const int64_t in = g.in[d], s = g.stride[d];
     switch (attrs.auto_pad) {

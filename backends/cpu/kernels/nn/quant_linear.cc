@@ -85,7 +85,7 @@ absl::Status Requantize(const std::vector<int32_t>& acc, const std::vector<float
     for (size_t i = 0; i < acc.size(); ++i) {
       const float m = mult.size() == 1 ? mult[0] : mult[(static_cast<int64_t>(i) / inner) % period];
       float v = std::nearbyint(static_cast<float>(acc[i]) * m) + static_cast<float>(z);
-      yp[i] = static_cast<Q>(std::min(std::max(v, lo), hi));
+      yp[i] = std::isnan(v) ? Q{0} : static_cast<Q>(std::min(std::max(v, lo), hi));
     }
     return absl::OkStatus();
   });

@@ -17,6 +17,7 @@ using QuantTypes = TypeList<uint8_t, int8_t>;
 
 template <typename Q>
 Q Saturate(float v) {
+  if (std::isnan(v)) return Q{0};
   v = std::min(std::max(v, static_cast<float>(std::numeric_limits<Q>::lowest())),
                static_cast<float>(std::numeric_limits<Q>::max()));
   return static_cast<Q>(v);

@@ -251,8 +251,11 @@ class ResizeKernel : public Kernel {
         return ctx.Error(absl::StrCat("scales must have ", rank, " entries, got ", scales.size()));
       }
       for (int64_t d = 0; d < rank; ++d) {
-        if (!(scales[d] > 0)) return ctx.Error("scales must be positive");
-        out_shape.push_back(static_cast<int64_t>(scales[d] * static_cast<double>(x->dim(d))));
+        const double size = scales[d] * static_cast<double>(x->dim(d));
+        if (!(scales[d] > 0) || !(size < 9.0e15)) {
+          return ctx.Error(absl::StrCat("scale ", scales[d], " for dim ", d, " must be positive and finite"));
+        }
+        out_shape.push_back(static_cast<int64_t>(size));
       }
     }
     if (params_.transform == Transform::kTfCropAndResize) {
@@ -302,7 +305,8 @@ class ResizeKernel : public Kernel {
 
 void RegisterResizeKernels(KernelRegistry& r) {
   r.Add("Resize", 10, INT_MAX, [](const KernelInit& init) { return ResizeKernel::Create(init, false); });
-  r.Add("Upsample", 7, 9, [](const KernelInit& init) { return ResizeKernel::Create(init, true); });
+  // Upsample-10 is the deprecated form of Upsample-9 with the same semantics.
+  r.Add("Upsample", 7, INT_MAX, [](const KernelInit& init) { return ResizeKernel::Create(init, true); });
 }
 
 }  // namespace braid::backends::cpu

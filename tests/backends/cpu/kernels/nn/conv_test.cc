@@ -74,7 +74,7 @@ void CheckConv(const ConvCase& c, bool with_bias) {
   std::vector<float> b = RandomFloats(c.w[0], 3);
   Shape ys;
   std::vector<float> expect = DirectConv(c, x, w, with_bias ? &b : nullptr, &ys);
-  OpTest t{.op_type = "Conv", .opset = 11};
+  OpTest t = MakeOp("Conv", 11);
   t.inputs = {Value(Tensor::FromVector<float>(x, c.x)), Value(Tensor::FromVector<float>(w, c.w))};
   if (with_bias) t.inputs.push_back(Value(Tensor::FromVector<float>(b, {c.w[0]})));
   t.attributes = {{"group", Int(c.group)}, {"strides", Ints(c.strides)}, {"dilations", Ints(c.dilations)},
@@ -130,7 +130,7 @@ TEST(Conv, AutoPadSameUpperAndLowerDiffer) {
   std::vector<float> x(16);
   for (int i = 0; i < 16; ++i) x[i] = static_cast<float>(i);
   auto run = [&](const char* mode) {
-    OpTest t{.op_type = "Conv"};
+    OpTest t = MakeOp("Conv");
     t.inputs = {Value(Tensor::FromVector<float>(x, {1, 1, 4, 4})),
                 Value(Tensor::FromVector<float>({1, 1, 1, 1}, {1, 1, 2, 2}))};
     t.attributes = {{"auto_pad", Str(mode)}};
@@ -157,7 +157,7 @@ TEST(Conv, Float16MatchesFloat) {
   std::vector<float> x = RandomFloats(NumElements(c.x), 5), w = RandomFloats(NumElements(c.w), 6);
   Shape ys;
   std::vector<float> expect = DirectConv(c, x, w, nullptr, &ys);
-  OpTest t{.op_type = "Conv"};
+  OpTest t = MakeOp("Conv");
   t.inputs = {Value(ConvertFloat<Float16>(Tensor::FromVector<float>(x, c.x))),
               Value(ConvertFloat<Float16>(Tensor::FromVector<float>(w, c.w)))};
   t.attributes = {{"pads", Ints(c.pads)}};
@@ -168,7 +168,7 @@ TEST(Conv, Float16MatchesFloat) {
 }
 
 TEST(Conv, ChannelMismatchIsAnError) {
-  OpTest t{.op_type = "Conv"};
+  OpTest t = MakeOp("Conv");
   t.inputs = {Value(RandomTensor({1, 3, 5, 5}, 1)), Value(RandomTensor({2, 4, 3, 3}, 2))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -176,11 +176,19 @@ TEST(Conv, ChannelMismatchIsAnError) {
 }
 
 TEST(Conv, KernelLargerThanInputIsAnError) {
-  OpTest t{.op_type = "Conv"};
+  OpTest t = MakeOp("Conv");
   t.inputs = {Value(RandomTensor({1, 1, 2, 2}, 1)), Value(RandomTensor({1, 1, 3, 3}, 2))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("does not fit"), std::string::npos) << out.status();
+}
+
+TEST(Conv, EmptyKernelDimIsAnError) {
+  OpTest t = MakeOp("Conv");
+  t.inputs = {Value(RandomTensor({1, 1, 4, 4}, 1)), Value(Tensor::Create(DataType::kFloat32, {1, 1, 0, 2}).value())};
+  auto out = t.Run();
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("not positive"), std::string::npos) << out.status();
 }
 
 // FusedConv must equal Conv -> Add(Z) -> activation computed separately.
@@ -203,7 +211,7 @@ void CheckFused(const std::string& act, std::vector<float> params, bool with_z) 
     if (act == "HardSigmoid") v = std::min(std::max(params[0] * v + params[1], 0.0f), 1.0f);
     expect[i] = v;
   }
-  OpTest t{.op_type = "FusedConv", .opset = 1, .domain = "com.braid"};
+  OpTest t = MakeOp("FusedConv", 1, "com.braid");
   t.inputs = {Value(Tensor::FromVector<float>(x, c.x)), Value(Tensor::FromVector<float>(w, c.w)),
               Value(Tensor::FromVector<float>(b, {16}))};
   if (with_z) t.inputs.push_back(Value(Tensor::FromVector<float>(z, ys)));
@@ -229,7 +237,7 @@ TEST(FusedConv, HardSigmoid) { CheckFused("HardSigmoid", {0.3f, 0.4f}, false); }
 TEST(FusedConv, ResidualWithoutActivation) { CheckFused("", {}, true); }
 
 TEST(FusedConv, UnknownActivationIsAnError) {
-  OpTest t{.op_type = "FusedConv", .opset = 1, .domain = "com.braid"};
+  OpTest t = MakeOp("FusedConv", 1, "com.braid");
   t.inputs = {Value(RandomTensor({1, 1, 3, 3}, 1)), Value(RandomTensor({1, 1, 1, 1}, 2))};
   t.attributes = {{"activation", Str("Gelu")}};
   auto out = t.Run();
@@ -238,7 +246,7 @@ TEST(FusedConv, UnknownActivationIsAnError) {
 }
 
 TEST(FusedConv, ResidualShapeMismatchIsAnError) {
-  OpTest t{.op_type = "FusedConv", .opset = 1, .domain = "com.braid"};
+  OpTest t = MakeOp("FusedConv", 1, "com.braid");
   t.inputs = {Value(RandomTensor({1, 1, 3, 3}, 1)), Value(RandomTensor({1, 1, 1, 1}, 2)), std::nullopt,
               Value(RandomTensor({1, 1, 2, 2}, 3))};
   auto out = t.Run();

@@ -48,7 +48,7 @@ void Check(const Case& c) {
   std::vector<float> x = RandomFloats(NumElements(c.xs), 1), w = RandomFloats(NumElements(c.ws), 2);
   Shape ys;
   std::vector<float> expect = DirectConvTranspose(c.xs, c.ws, c.group, x, w, c.stride, c.dil, c.pads, c.out_pad, &ys);
-  OpTest t{.op_type = "ConvTranspose", .opset = 11};
+  OpTest t = MakeOp("ConvTranspose", 11);
   t.inputs = {Value(Tensor::FromVector<float>(x, c.xs)), Value(Tensor::FromVector<float>(w, c.ws))};
   t.attributes = {{"group", Int(c.group)}, {"strides", Ints(c.stride)}, {"dilations", Ints(c.dil)},
                   {"pads", Ints(c.pads)}, {"output_padding", Ints(c.out_pad)}};
@@ -77,7 +77,7 @@ TEST(ConvTranspose, OutputPaddingBeyondEndPadding) {
 TEST(ConvTranspose, OutputShapeAndAutoPad) {
   Tensor x = Tensor::FromVector<float>({1, 2, 3}, {1, 1, 3});
   Tensor w = Tensor::FromVector<float>({1, 1, 1}, {1, 1, 3});
-  OpTest t{.op_type = "ConvTranspose"};
+  OpTest t = MakeOp("ConvTranspose");
   t.inputs = {Value(x), Value(w)};
   t.attributes = {{"strides", Ints({2})}, {"auto_pad", Str("SAME_UPPER")}};
   auto out = t.Run();
@@ -97,7 +97,7 @@ TEST(ConvTranspose, OutputShapeAndAutoPad) {
 }
 
 TEST(ConvTranspose, ChannelMismatchIsAnError) {
-  OpTest t{.op_type = "ConvTranspose"};
+  OpTest t = MakeOp("ConvTranspose");
   t.inputs = {Value(RandomTensor({1, 3, 4, 4}, 1)), Value(RandomTensor({2, 2, 3, 3}, 2))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());

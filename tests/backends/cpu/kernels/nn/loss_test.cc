@@ -8,7 +8,7 @@ namespace braid::backends::cpu::testing {
 namespace {
 
 TEST(NegativeLogLikelihoodLoss, WeightedMeanSkipsIgnoredTargets) {
-  OpTest t{.op_type = "NegativeLogLikelihoodLoss", .opset = 13};
+  OpTest t = MakeOp("NegativeLogLikelihoodLoss", 13);
   // N=3, C=2.
   t.inputs = {Value(Tensor::FromVector<float>({-1, -2, -3, -4, -5, -6}, {3, 2})),
               Value(Tensor::FromVector<int64_t>({0, 1, -1}, {3})), Value(Tensor::FromVector<float>({2, 3}, {2}))};
@@ -28,7 +28,7 @@ TEST(NegativeLogLikelihoodLoss, WeightedMeanSkipsIgnoredTargets) {
 }
 
 TEST(NegativeLogLikelihoodLoss, SpatialDimsAndOutOfRangeTarget) {
-  OpTest t{.op_type = "NegativeLogLikelihoodLoss", .opset = 13};
+  OpTest t = MakeOp("NegativeLogLikelihoodLoss", 13);
   // N=1, C=2, d=2: input[0, t, d].
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2})), Value(Tensor::FromVector<int32_t>({1, 0}, {1, 2}))};
   auto out = t.Run();
@@ -41,7 +41,7 @@ TEST(NegativeLogLikelihoodLoss, SpatialDimsAndOutOfRangeTarget) {
 }
 
 TEST(SoftmaxCrossEntropyLoss, MatchesLogSoftmaxAndReturnsLogProb) {
-  OpTest t{.op_type = "SoftmaxCrossEntropyLoss", .opset = 13, .num_outputs = 2};
+  OpTest t = MakeOp("SoftmaxCrossEntropyLoss", 13, "", 2);
   const std::vector<float> s = {1, 2, 3, 1, 1, 1};
   t.inputs = {Value(Tensor::FromVector<float>(s, {2, 3})), Value(Tensor::FromVector<int64_t>({2, 0}, {2}))};
   auto out = t.Run();
@@ -58,7 +58,7 @@ TEST(SoftmaxCrossEntropyLoss, MatchesLogSoftmaxAndReturnsLogProb) {
 }
 
 TEST(SoftmaxCrossEntropyLoss, UnknownReductionIsAnError) {
-  OpTest t{.op_type = "SoftmaxCrossEntropyLoss", .opset = 13};
+  OpTest t = MakeOp("SoftmaxCrossEntropyLoss", 13);
   t.inputs = {Value(RandomTensor({2, 3}, 1)), Value(Tensor::FromVector<int64_t>({0, 1}, {2}))};
   t.attributes = {{"reduction", Str("max")}};
   auto out = t.Run();

@@ -32,7 +32,7 @@ void CheckMatMul(const Shape& as, const Shape& bs, bool const_b) {
   std::vector<float> a = RandomFloats(NumElements(as), 1), b = RandomFloats(NumElements(bs), 2);
   Shape ys;
   std::vector<float> expect = RefMatMul(a, as, b, bs, &ys);
-  OpTest t{.op_type = "MatMul", .opset = 13};
+  OpTest t = MakeOp("MatMul", 13);
   t.inputs = {Value(Tensor::FromVector<float>(a, as)), Value(Tensor::FromVector<float>(b, bs))};
   auto out = const_b ? RunWithConstants(t, {1}) : t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -49,7 +49,7 @@ TEST(MatMul, EqualBatches) { CheckMatMul({4, 6, 8}, {4, 8, 2}, false); }
 TEST(MatMul, FourDimensionalBroadcast) {
   // (2,1,3,4) x (1,3,4,5) -> (2,3,3,5)
   std::vector<float> a = RandomFloats(2 * 3 * 4, 3), b = RandomFloats(3 * 4 * 5, 4);
-  OpTest t{.op_type = "MatMul"};
+  OpTest t = MakeOp("MatMul");
   t.inputs = {Value(Tensor::FromVector<float>(a, {2, 1, 3, 4})), Value(Tensor::FromVector<float>(b, {1, 3, 4, 5}))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -69,7 +69,7 @@ TEST(MatMul, FourDimensionalBroadcast) {
 }
 
 TEST(MatMul, VectorOperandsDropTheirDims) {
-  OpTest t{.op_type = "MatMul"};
+  OpTest t = MakeOp("MatMul");
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3}, {3})),
               Value(Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, {3, 2}))};
   auto out = t.Run();
@@ -82,7 +82,7 @@ TEST(MatMul, VectorOperandsDropTheirDims) {
 }
 
 TEST(MatMul, IntegerTypes) {
-  OpTest t{.op_type = "MatMul"};
+  OpTest t = MakeOp("MatMul");
   t.inputs = {Value(Tensor::FromVector<int64_t>({1, 2, 3, 4}, {2, 2})),
               Value(Tensor::FromVector<int64_t>({5, 6, 7, 8}, {2, 2}))};
   auto out = t.Run();
@@ -91,7 +91,7 @@ TEST(MatMul, IntegerTypes) {
 }
 
 TEST(MatMul, InnerDimensionMismatchIsAnError) {
-  OpTest t{.op_type = "MatMul"};
+  OpTest t = MakeOp("MatMul");
   t.inputs = {Value(RandomTensor({2, 3}, 1)), Value(RandomTensor({4, 2}, 2))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -99,7 +99,7 @@ TEST(MatMul, InnerDimensionMismatchIsAnError) {
 }
 
 TEST(MatMul, EmptyInnerDimensionGivesZeros) {
-  OpTest t{.op_type = "MatMul"};
+  OpTest t = MakeOp("MatMul");
   t.inputs = {Value(Tensor::Create(DataType::kFloat32, {2, 0}).value()),
               Value(Tensor::Create(DataType::kFloat32, {0, 3}).value())};
   auto out = t.Run();
@@ -122,7 +122,7 @@ TEST(FusedMatMul, BiasAndActivationEqualUnfused) {
       if (std::string(act) == "LeakyRelu") v = v >= 0 ? v : 0.1f * v;
       expect[i] = v;
     }
-    OpTest t{.op_type = "FusedMatMul", .opset = 1, .domain = "com.braid"};
+    OpTest t = MakeOp("FusedMatMul", 1, "com.braid");
     t.inputs = {Value(Tensor::FromVector<float>(a, as)), Value(Tensor::FromVector<float>(b, bs)),
                 Value(Tensor::FromVector<float>(bias, {24}))};
     t.attributes = {{"activation", Str(act)}, {"activation_params", Floats({0.1f})}};
@@ -144,7 +144,7 @@ TEST(FusedMatMul, BiasAndActivationEqualUnfused) {
 }
 
 TEST(FusedMatMul, BiasOfWrongLengthIsAnError) {
-  OpTest t{.op_type = "FusedMatMul", .opset = 1, .domain = "com.braid"};
+  OpTest t = MakeOp("FusedMatMul", 1, "com.braid");
   t.inputs = {Value(RandomTensor({2, 3}, 1)), Value(RandomTensor({3, 4}, 2)), Value(RandomTensor({3}, 3))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -189,7 +189,7 @@ TEST(Gemm, AttributesAndBroadcastVariants) {
     c.resize(gc.c.empty() ? 0 : NumElements(gc.c));
     std::vector<float> expect =
         RefGemm(a, b, gc.c.empty() ? nullptr : &c, gc.c, m, k, n, gc.ta, gc.tb, gc.alpha, gc.beta);
-    OpTest t{.op_type = "Gemm", .opset = 13};
+    OpTest t = MakeOp("Gemm", 13);
     t.inputs = {Value(Tensor::FromVector<float>(a, gc.ta ? Shape{k, m} : Shape{m, k})),
                 Value(Tensor::FromVector<float>(b, gc.tb ? Shape{n, k} : Shape{k, n}))};
     if (!gc.c.empty()) t.inputs.push_back(Value(Tensor::FromVector<float>(c, gc.c)));
@@ -212,7 +212,7 @@ TEST(Gemm, AttributesAndBroadcastVariants) {
 }
 
 TEST(Gemm, Opset6BroadcastAttributeIsAccepted) {
-  OpTest t{.op_type = "Gemm", .opset = 6};
+  OpTest t = MakeOp("Gemm", 6);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {2, 2})),
               Value(Tensor::FromVector<float>({1, 0, 0, 1}, {2, 2})), Value(Tensor::FromVector<float>({10, 20}, {2}))};
   t.attributes = {{"broadcast", Int(1)}};
@@ -222,7 +222,7 @@ TEST(Gemm, Opset6BroadcastAttributeIsAccepted) {
 }
 
 TEST(Gemm, UnbroadcastableCIsAnError) {
-  OpTest t{.op_type = "Gemm"};
+  OpTest t = MakeOp("Gemm");
   t.inputs = {Value(RandomTensor({2, 3}, 1)), Value(RandomTensor({3, 4}, 2)), Value(RandomTensor({3}, 3))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -230,7 +230,7 @@ TEST(Gemm, UnbroadcastableCIsAnError) {
 }
 
 TEST(FusedGemm, ActivationAppliesAfterC) {
-  OpTest t{.op_type = "FusedGemm", .opset = 1, .domain = "com.braid"};
+  OpTest t = MakeOp("FusedGemm", 1, "com.braid");
   t.inputs = {Value(Tensor::FromVector<float>({1, -2, 3, -4}, {2, 2})),
               Value(Tensor::FromVector<float>({1, 0, 0, 1}, {2, 2})), Value(Tensor::FromVector<float>({1, 1}, {2}))};
   t.attributes = {{"activation", Str("Clip")}, {"activation_params", Floats({-2.0f, 3.0f})}, {"alpha", Float(2.0f)}};

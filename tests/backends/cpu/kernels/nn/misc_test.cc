@@ -9,7 +9,7 @@ namespace braid::backends::cpu::testing {
 namespace {
 
 TEST(Dropout, InferenceIsAViewWithAllOnesMask) {
-  OpTest t{.op_type = "Dropout", .opset = 13, .num_outputs = 2};
+  OpTest t = MakeOp("Dropout", 13, "", 2);
   Tensor x = RandomTensor({3, 4}, 1);
   t.inputs = {Value(x), Value(Tensor::Scalar<float>(0.5f))};
   auto out = t.Run();
@@ -19,7 +19,7 @@ TEST(Dropout, InferenceIsAViewWithAllOnesMask) {
 }
 
 TEST(Dropout, TrainingWithSeedFollowsNumpyLegacyGenerator) {
-  OpTest t{.op_type = "Dropout", .opset = 13, .num_outputs = 2};
+  OpTest t = MakeOp("Dropout", 13, "", 2);
   const int64_t n = 1000;
   Tensor x = Tensor::FromVector<float>(std::vector<float>(n, 2.0f), {n});
   t.inputs = {Value(x), Value(Tensor::Scalar<float>(0.75f)), Value(Tensor::Scalar<bool>(true))};
@@ -47,7 +47,7 @@ TEST(Dropout, TrainingWithSeedFollowsNumpyLegacyGenerator) {
 }
 
 TEST(Dropout, TrainingRatioOutOfRangeIsAnError) {
-  OpTest t{.op_type = "Dropout", .opset = 13};
+  OpTest t = MakeOp("Dropout", 13);
   t.inputs = {Value(RandomTensor({4}, 1)), Value(Tensor::Scalar<float>(1.0f)), Value(Tensor::Scalar<bool>(true))};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -58,7 +58,7 @@ TEST(GridSample, BilinearNearestAndPadding) {
   // 1x1x2x2 image {1,2,3,4}; grid points: centre, top-left corner, outside.
   Tensor x = Tensor::FromVector<float>({1, 2, 3, 4}, {1, 1, 2, 2});
   Tensor grid = Tensor::FromVector<float>({0, 0, -1, -1, 2, 0}, {1, 1, 3, 2});
-  OpTest t{.op_type = "GridSample", .opset = 16};
+  OpTest t = MakeOp("GridSample", 16);
   t.inputs = {Value(x), Value(grid)};
   t.attributes = {{"align_corners", Int(1)}};
   auto out = t.Run();
@@ -85,7 +85,7 @@ TEST(GridSample, BicubicUsesKeysKernelWithAMinus075) {
   for (int i = 0; i < 6; ++i) {
     for (int j = 0; j < 6; ++j) v[i * 6 + j] = static_cast<float>(j * j);
   }
-  OpTest t{.op_type = "GridSample", .opset = 16};
+  OpTest t = MakeOp("GridSample", 16);
   t.inputs = {Value(Tensor::FromVector<float>(v, {1, 1, 6, 6})),
               Value(Tensor::FromVector<float>({0.1f, -0.15f}, {1, 1, 1, 2}))};
   t.attributes = {{"mode", Str("bicubic")}, {"align_corners", Int(1)}};
@@ -105,7 +105,7 @@ TEST(RoiAlign, AverageOfBilinearSamples) {
   // samples is its value at the bin centre.
   std::vector<float> v(16);
   for (int i = 0; i < 16; ++i) v[i] = static_cast<float>(i);
-  OpTest t{.op_type = "RoiAlign", .opset = 16};
+  OpTest t = MakeOp("RoiAlign", 16);
   t.inputs = {Value(Tensor::FromVector<float>(v, {1, 1, 4, 4})), Value(Tensor::FromVector<float>({1, 1, 3, 3}, {1, 4})),
               Value(Tensor::FromVector<int64_t>({0}, {1}))};
   t.attributes = {{"output_height", Int(2)}, {"output_width", Int(2)}, {"sampling_ratio", Int(2)}};
@@ -123,7 +123,7 @@ TEST(NonMaxSuppression, SuppressesOverlapsPerClass) {
   // Boxes: 0 and 1 overlap heavily, 2 is apart. Scores per class.
   Tensor boxes = Tensor::FromVector<float>({0, 0, 1, 1, 0, 0.1f, 1, 1.1f, 0, 10, 1, 11}, {1, 3, 4});
   Tensor scores = Tensor::FromVector<float>({0.9f, 0.8f, 0.7f, 0.1f, 0.95f, 0.2f}, {1, 2, 3});
-  OpTest t{.op_type = "NonMaxSuppression", .opset = 11};
+  OpTest t = MakeOp("NonMaxSuppression", 11);
   t.inputs = {Value(boxes), Value(scores), Value(Tensor::FromVector<int64_t>({3}, {1})),
               Value(Tensor::FromVector<float>({0.5f}, {1})), Value(Tensor::FromVector<float>({0.15f}, {1}))};
   auto out = t.Run();
@@ -140,7 +140,7 @@ TEST(NonMaxSuppression, CenterPointBoxes) {
   // Same two boxes in center format: centres 0.5 apart, size 1 -> IoU 1/3.
   Tensor boxes = Tensor::FromVector<float>({0.5f, 0.5f, 1, 1, 0.5f, 1.0f, 1, 1}, {1, 2, 4});
   Tensor scores = Tensor::FromVector<float>({0.9f, 0.8f}, {1, 1, 2});
-  OpTest t{.op_type = "NonMaxSuppression", .opset = 11};
+  OpTest t = MakeOp("NonMaxSuppression", 11);
   t.inputs = {Value(boxes), Value(scores), Value(Tensor::FromVector<int64_t>({5}, {1})),
               Value(Tensor::FromVector<float>({0.3f}, {1}))};
   t.attributes = {{"center_point_box", Int(1)}};

@@ -40,6 +40,17 @@ inline Tensor RandomTensor(const Shape& s, uint32_t seed, float lo = -1.0f, floa
   return Tensor::FromVector<float>(RandomFloats(NumElements(s), seed, lo, hi), s);
 }
 
+// An OpTest for `op` (plain assignments rather than designated
+// initializers keep -Wextra quiet).
+inline OpTest MakeOp(std::string op, int opset = 17, std::string domain = "", int num_outputs = 1) {
+  OpTest t;
+  t.op_type = std::move(op);
+  t.opset = opset;
+  t.domain = std::move(domain);
+  t.num_outputs = num_outputs;
+  return t;
+}
+
 inline graph::Attribute Ints(std::vector<int64_t> v) { return graph::Attribute(std::move(v)); }
 inline graph::Attribute Floats(std::vector<float> v) { return graph::Attribute(std::move(v)); }
 inline graph::Attribute Int(int64_t v) { return graph::Attribute(v); }

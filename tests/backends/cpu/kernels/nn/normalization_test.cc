@@ -9,7 +9,7 @@ namespace {
 
 TEST(BatchNormalization, InferenceUsesRunningStatistics) {
   // x: N=1, C=2, 2 elements per channel.
-  OpTest t{.op_type = "BatchNormalization", .opset = 15};
+  OpTest t = MakeOp("BatchNormalization", 15);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2})), Value(Tensor::FromVector<float>({1, 2}, {2})),
               Value(Tensor::FromVector<float>({0, 1}, {2})), Value(Tensor::FromVector<float>({1, 3}, {2})),
               Value(Tensor::FromVector<float>({4, 1}, {2}))};
@@ -20,7 +20,7 @@ TEST(BatchNormalization, InferenceUsesRunningStatistics) {
 }
 
 TEST(BatchNormalization, TrainingModeOutputsRunningStatistics) {
-  OpTest t{.op_type = "BatchNormalization", .opset = 15, .num_outputs = 3};
+  OpTest t = MakeOp("BatchNormalization", 15, "", 3);
   // Channel 0: {1, 3, 5, 7} (mean 4, var 5); channel 1: {2, 2, 2, 2}.
   t.inputs = {Value(Tensor::FromVector<float>({1, 3, 2, 2, 5, 7, 2, 2}, {2, 2, 2})),
               Value(Tensor::FromVector<float>({1, 1}, {2})), Value(Tensor::FromVector<float>({0, 0}, {2})),
@@ -38,7 +38,7 @@ TEST(BatchNormalization, TrainingModeOutputsRunningStatistics) {
 
 TEST(BatchNormalization, Opset6PerActivationParameters) {
   // spatial = 0: parameters have shape (C, H) and apply per element.
-  OpTest t{.op_type = "BatchNormalization", .opset = 6};
+  OpTest t = MakeOp("BatchNormalization", 6);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2})),
               Value(Tensor::FromVector<float>({1, 2, 3, 4}, {2, 2})),
               Value(Tensor::FromVector<float>({0, 0, 0, 1}, {2, 2})),
@@ -51,7 +51,7 @@ TEST(BatchNormalization, Opset6PerActivationParameters) {
 }
 
 TEST(BatchNormalization, WrongParameterSizeIsAnError) {
-  OpTest t{.op_type = "BatchNormalization"};
+  OpTest t = MakeOp("BatchNormalization");
   t.inputs = {Value(RandomTensor({1, 2, 2}, 1)), Value(RandomTensor({3}, 2)), Value(RandomTensor({2}, 3)),
               Value(RandomTensor({2}, 4)), Value(RandomTensor({2}, 5))};
   auto out = t.Run();
@@ -60,7 +60,7 @@ TEST(BatchNormalization, WrongParameterSizeIsAnError) {
 }
 
 TEST(InstanceNormalization, NormalizesEachPlane) {
-  OpTest t{.op_type = "InstanceNormalization", .opset = 6};
+  OpTest t = MakeOp("InstanceNormalization", 6);
   t.inputs = {Value(Tensor::FromVector<float>({1, 3, 10, 10, 0, 4, 5, 5}, {2, 2, 2})),
               Value(Tensor::FromVector<float>({1, 2}, {2})), Value(Tensor::FromVector<float>({0, 1}, {2}))};
   t.attributes = {{"epsilon", Float(1e-6f)}};
@@ -74,7 +74,7 @@ TEST(InstanceNormalization, NormalizesEachPlane) {
 TEST(LayerNormalization, AxisAndStatisticsOutputs) {
   const Shape s = {2, 3, 4};
   Tensor x = RandomTensor(s, 7);
-  OpTest t{.op_type = "LayerNormalization", .opset = 17, .num_outputs = 3};
+  OpTest t = MakeOp("LayerNormalization", 17, "", 3);
   // Scale broadcast from (4) to the normalized shape (3, 4); B full.
   std::vector<float> scale = {1, 2, 3, 4};
   std::vector<float> bias = RandomFloats(12, 8);
@@ -101,7 +101,7 @@ TEST(LayerNormalization, AxisAndStatisticsOutputs) {
 }
 
 TEST(LayerNormalization, AxisOutOfRangeIsAnError) {
-  OpTest t{.op_type = "LayerNormalization", .opset = 17};
+  OpTest t = MakeOp("LayerNormalization");
   t.inputs = {Value(RandomTensor({2, 3}, 1)), Value(RandomTensor({3}, 2))};
   t.attributes = {{"axis", Int(2)}};
   auto out = t.Run();
@@ -111,7 +111,7 @@ TEST(LayerNormalization, AxisOutOfRangeIsAnError) {
 
 TEST(Lrn, AsymmetricChannelWindow) {
   // size 2: window for channel c is [c, c + 1] ((size-1)/2 = 0 before, 1 after).
-  OpTest t{.op_type = "LRN", .opset = 13};
+  OpTest t = MakeOp("LRN", 13);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3}, {1, 3, 1, 1}))};
   t.attributes = {{"size", Int(2)}, {"alpha", Float(2.0f)}, {"beta", Float(1.0f)}, {"bias", Float(1.0f)}};
   auto out = t.Run();

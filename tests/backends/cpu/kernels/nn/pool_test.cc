@@ -15,7 +15,7 @@ Tensor Ramp16() {
 }
 
 TEST(MaxPool, CeilModeAddsPartialWindow) {
-  OpTest t{.op_type = "MaxPool", .opset = 12};
+  OpTest t = MakeOp("MaxPool", 12);
   t.inputs = {Value(Ramp16())};
   t.attributes = {{"kernel_shape", Ints({3, 3})}, {"strides", Ints({2, 2})}, {"ceil_mode", Int(1)}};
   auto out = t.Run();
@@ -30,7 +30,7 @@ TEST(MaxPool, CeilModeAddsPartialWindow) {
 TEST(MaxPool, CeilModeDropsWindowStartingInPadding) {
   // in 5, k 2, s 2, pad_end 2: floor gives 3 windows, ceil 4, but the 4th
   // would start at 6 >= in + pad_begin (all padding) and is dropped.
-  OpTest t{.op_type = "MaxPool", .opset = 12};
+  OpTest t = MakeOp("MaxPool", 12);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4, 5}, {1, 1, 5}))};
   t.attributes = {{"kernel_shape", Ints({2})}, {"strides", Ints({2})}, {"pads", Ints({0, 2})}, {"ceil_mode", Int(1)}};
   auto out = t.Run();
@@ -39,7 +39,7 @@ TEST(MaxPool, CeilModeDropsWindowStartingInPadding) {
 }
 
 TEST(MaxPool, DilationsAndIndicesInBothStorageOrders) {
-  OpTest t{.op_type = "MaxPool", .opset = 12, .num_outputs = 2};
+  OpTest t = MakeOp("MaxPool", 12, "", 2);
   t.inputs = {Value(Ramp16())};
   t.attributes = {{"kernel_shape", Ints({2, 2})}, {"dilations", Ints({2, 2})}};
   auto out = t.Run();
@@ -57,7 +57,7 @@ TEST(MaxPool, DilationsAndIndicesInBothStorageOrders) {
 TEST(MaxPool, IndicesIncludeBatchAndChannelOffsets) {
   std::vector<float> v(2 * 3 * 4);
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 5);
-  OpTest t{.op_type = "MaxPool", .opset = 12, .num_outputs = 2};
+  OpTest t = MakeOp("MaxPool", 12, "", 2);
   t.inputs = {Value(Tensor::FromVector<float>(v, {2, 3, 4}))};
   t.attributes = {{"kernel_shape", Ints({4})}};
   auto out = t.Run();
@@ -72,7 +72,7 @@ TEST(MaxPool, IndicesIncludeBatchAndChannelOffsets) {
 }
 
 TEST(MaxPool, Int8AndSameUpper) {
-  OpTest t{.op_type = "MaxPool", .opset = 12};
+  OpTest t = MakeOp("MaxPool", 12);
   t.inputs = {Value(Tensor::FromVector<int8_t>({-5, 3, -128, 7, 0, -1}, {1, 1, 6}))};
   t.attributes = {{"kernel_shape", Ints({2})}, {"strides", Ints({2})}, {"auto_pad", Str("SAME_UPPER")}};
   auto out = t.Run();
@@ -81,7 +81,7 @@ TEST(MaxPool, Int8AndSameUpper) {
 }
 
 TEST(MaxPool, MissingKernelShapeIsAnError) {
-  OpTest t{.op_type = "MaxPool"};
+  OpTest t = MakeOp("MaxPool");
   t.inputs = {Value(Ramp16())};
   auto out = t.Run();
   ASSERT_FALSE(out.ok());
@@ -89,7 +89,7 @@ TEST(MaxPool, MissingKernelShapeIsAnError) {
 }
 
 TEST(AveragePool, CountIncludePadChangesBorderDivisor) {
-  OpTest t{.op_type = "AveragePool", .opset = 11};
+  OpTest t = MakeOp("AveragePool", 11);
   t.inputs = {Value(Ramp16())};
   t.attributes = {{"kernel_shape", Ints({3, 3})}, {"pads", Ints({1, 1, 1, 1})}, {"strides", Ints({3, 3})}};
   auto out = t.Run();
@@ -107,7 +107,7 @@ TEST(AveragePool, CountIncludePadChangesBorderDivisor) {
 TEST(AveragePool, ThreeDimensionalMatchesDirectMean) {
   const Shape s = {1, 2, 4, 5, 6};
   Tensor x = RandomTensor(s, 3);
-  OpTest t{.op_type = "AveragePool", .opset = 11};
+  OpTest t = MakeOp("AveragePool", 11);
   t.inputs = {Value(x)};
   t.attributes = {{"kernel_shape", Ints({2, 3, 2})}, {"strides", Ints({2, 1, 2})}};
   auto out = t.Run();
@@ -133,7 +133,7 @@ TEST(AveragePool, ThreeDimensionalMatchesDirectMean) {
 }
 
 TEST(LpPool, PEqualsTwoAndOne) {
-  OpTest t{.op_type = "LpPool", .opset = 11};
+  OpTest t = MakeOp("LpPool", 11);
   t.inputs = {Value(Tensor::FromVector<float>({3, -4, 1, 2}, {1, 1, 4}))};
   t.attributes = {{"kernel_shape", Ints({2})}, {"strides", Ints({2})}};
   auto out = t.Run();
@@ -147,7 +147,7 @@ TEST(LpPool, PEqualsTwoAndOne) {
 
 TEST(GlobalPool, AverageMaxAndLp) {
   Tensor x = Tensor::FromVector<float>({1, 2, 3, 4, -1, -8, 2, 0}, {1, 2, 2, 2});
-  OpTest t{.op_type = "GlobalAveragePool"};
+  OpTest t = MakeOp("GlobalAveragePool");
   t.inputs = {Value(x)};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -164,12 +164,12 @@ TEST(GlobalPool, AverageMaxAndLp) {
 }
 
 TEST(MaxUnpool, InvertsMaxPoolIndices) {
-  OpTest pool{.op_type = "MaxPool", .opset = 12, .num_outputs = 2};
+  OpTest pool = MakeOp("MaxPool", 12, "", 2);
   pool.inputs = {Value(RandomTensor({1, 2, 4, 4}, 9))};
   pool.attributes = {{"kernel_shape", Ints({2, 2})}, {"strides", Ints({2, 2})}};
   auto pooled = pool.Run();
   ASSERT_TRUE(pooled.ok()) << pooled.status();
-  OpTest t{.op_type = "MaxUnpool", .opset = 11};
+  OpTest t = MakeOp("MaxUnpool", 11);
   t.inputs = {(*pooled)[0], (*pooled)[1]};
   t.attributes = pool.attributes;
   auto out = t.Run();
@@ -188,7 +188,7 @@ TEST(MaxUnpool, InvertsMaxPoolIndices) {
 }
 
 TEST(MaxUnpool, OutOfRangeIndexIsAnError) {
-  OpTest t{.op_type = "MaxUnpool", .opset = 11};
+  OpTest t = MakeOp("MaxUnpool", 11);
   t.inputs = {Value(Tensor::FromVector<float>({1}, {1, 1, 1, 1})), Value(Tensor::FromVector<int64_t>({99}, {1, 1, 1, 1}))};
   t.attributes = {{"kernel_shape", Ints({2, 2})}, {"strides", Ints({2, 2})}};
   auto out = t.Run();

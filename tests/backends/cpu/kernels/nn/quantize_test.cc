@@ -8,7 +8,7 @@ namespace braid::backends::cpu::testing {
 namespace {
 
 TEST(QuantizeLinear, RoundsHalfToEvenAndSaturates) {
-  OpTest t{.op_type = "QuantizeLinear", .opset = 13};
+  OpTest t = MakeOp("QuantizeLinear", 13);
   t.inputs = {Value(Tensor::FromVector<float>({0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 300.0f, -300.0f}, {7})),
               Value(Tensor::Scalar<float>(1.0f)), Value(Tensor::Scalar<int8_t>(0))};
   auto out = t.Run();
@@ -17,7 +17,7 @@ TEST(QuantizeLinear, RoundsHalfToEvenAndSaturates) {
 }
 
 TEST(QuantizeLinear, DefaultsToUint8WithZeroPointZero) {
-  OpTest t{.op_type = "QuantizeLinear", .opset = 10};
+  OpTest t = MakeOp("QuantizeLinear", 10);
   t.inputs = {Value(Tensor::FromVector<float>({-1.0f, 3.0f, 1000.0f}, {3})), Value(Tensor::Scalar<float>(2.0f))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -25,7 +25,7 @@ TEST(QuantizeLinear, DefaultsToUint8WithZeroPointZero) {
 }
 
 TEST(QuantizeLinear, PerAxis) {
-  OpTest t{.op_type = "QuantizeLinear", .opset = 13};
+  OpTest t = MakeOp("QuantizeLinear", 13);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, {1, 2, 3})),
               Value(Tensor::FromVector<float>({1.0f, 2.0f}, {2})), Value(Tensor::FromVector<uint8_t>({10, 20}, {2}))};
   auto out = t.Run();
@@ -37,14 +37,14 @@ TEST(QuantizeLinear, PerAxis) {
 }
 
 TEST(DequantizeLinear, PerAxisAndInt32) {
-  OpTest t{.op_type = "DequantizeLinear", .opset = 13};
+  OpTest t = MakeOp("DequantizeLinear", 13);
   t.inputs = {Value(Tensor::FromVector<int8_t>({-128, 0, 127, 10}, {2, 2})),
               Value(Tensor::FromVector<float>({0.5f, 2.0f}, {2})), Value(Tensor::FromVector<int8_t>({0, 10}, {2}))};
   t.attributes = {{"axis", Int(0)}};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE(TensorsNear((*out)[0].tensor(), Tensor::FromVector<float>({-64, 0, 234, 0}, {2, 2})));
-  OpTest t32{.op_type = "DequantizeLinear", .opset = 13};
+  OpTest t32 = MakeOp("DequantizeLinear", 13);
   t32.inputs = {Value(Tensor::FromVector<int32_t>({-3, 100000}, {2})), Value(Tensor::Scalar<float>(0.5f))};
   out = t32.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -52,7 +52,7 @@ TEST(DequantizeLinear, PerAxisAndInt32) {
 }
 
 TEST(DynamicQuantizeLinear, RangeIncludesZero) {
-  OpTest t{.op_type = "DynamicQuantizeLinear", .opset = 11, .num_outputs = 3};
+  OpTest t = MakeOp("DynamicQuantizeLinear", 11, "", 3);
   t.inputs = {Value(Tensor::FromVector<float>({1.0f, 2.0f, 3.0f, 5.1f}, {4}))};
   auto out = t.Run();
   ASSERT_TRUE(out.ok()) << out.status();
@@ -69,7 +69,7 @@ TEST(DynamicQuantizeLinear, RangeIncludesZero) {
 }
 
 TEST(MatMulInteger, PerRowAndPerColumnZeroPoints) {
-  OpTest t{.op_type = "MatMulInteger", .opset = 10};
+  OpTest t = MakeOp("MatMulInteger", 10);
   t.inputs = {Value(Tensor::FromVector<uint8_t>({11, 12, 23, 24}, {2, 2})),
               Value(Tensor::FromVector<int8_t>({1, -2, 3, 4}, {2, 2})), Value(Tensor::FromVector<uint8_t>({10, 20}, {2})),
               Value(Tensor::FromVector<int8_t>({0, -1}, {2}))};
@@ -81,7 +81,7 @@ TEST(MatMulInteger, PerRowAndPerColumnZeroPoints) {
 
 TEST(QLinearMatMul, RequantizesWithRounding) {
   // The ONNX reference example.
-  OpTest t{.op_type = "QLinearMatMul", .opset = 10};
+  OpTest t = MakeOp("QLinearMatMul", 10);
   t.inputs = {Value(Tensor::FromVector<uint8_t>({208, 236, 0, 238, 3, 214, 255, 29}, {2, 4})),
               Value(Tensor::FromVector<float>({0.0066f}, {1})), Value(Tensor::FromVector<uint8_t>({113}, {1})),
               Value(Tensor::FromVector<uint8_t>({152, 51, 244, 60, 26, 255, 0, 127, 246, 127, 254, 247}, {4, 3})),
@@ -94,7 +94,7 @@ TEST(QLinearMatMul, RequantizesWithRounding) {
 
 TEST(ConvInteger, PaddingUsesTheZeroPoint) {
   // 1x1x2x2 input with zero point 2: padding contributes nothing.
-  OpTest t{.op_type = "ConvInteger", .opset = 10};
+  OpTest t = MakeOp("ConvInteger", 10);
   t.inputs = {Value(Tensor::FromVector<uint8_t>({3, 4, 5, 6}, {1, 1, 2, 2})),
               Value(Tensor::FromVector<uint8_t>({1, 1, 1, 1}, {1, 1, 2, 2})), Value(Tensor::Scalar<uint8_t>(2))};
   t.attributes = {{"pads", Ints({1, 1, 0, 0})}};
@@ -105,7 +105,7 @@ TEST(ConvInteger, PaddingUsesTheZeroPoint) {
 }
 
 TEST(QLinearConv, PerChannelWeightScalesAndBias) {
-  OpTest t{.op_type = "QLinearConv", .opset = 10};
+  OpTest t = MakeOp("QLinearConv", 10);
   t.inputs = {Value(Tensor::FromVector<uint8_t>({10, 20, 30, 40}, {1, 1, 2, 2})), Value(Tensor::Scalar<float>(0.5f)),
               Value(Tensor::Scalar<uint8_t>(10)),
               Value(Tensor::FromVector<int8_t>({1, 2}, {2, 1, 1, 1})), Value(Tensor::FromVector<float>({1.0f, 0.25f}, {2})),

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 
 #include "gtest/gtest.h"
 #include "tests/backends/cpu/kernels/nn/nn_test_util.h"
@@ -10,7 +11,7 @@ namespace {
 // Resize-13 on a 1-D signal (as 1x1xN) by `scale`, with attributes.
 absl::StatusOr<std::vector<Value>> Resize1d(const std::vector<float>& x, float scale,
                                              std::map<std::string, graph::Attribute> attrs) {
-  OpTest t{.op_type = "Resize", .opset = 13};
+  OpTest t = MakeOp("Resize", 13);
   t.inputs = {Value(Tensor::FromVector<float>(x, {1, 1, static_cast<int64_t>(x.size())})), std::nullopt,
               Value(Tensor::FromVector<float>({1, 1, scale}, {3}))};
   t.attributes = std::move(attrs);
@@ -73,7 +74,7 @@ TEST(Resize, CubicExcludeOutsideRenormalizes) {
 }
 
 TEST(Resize, TfCropAndResizeExtrapolates) {
-  OpTest t{.op_type = "Resize", .opset = 13};
+  OpTest t = MakeOp("Resize", 13);
   t.inputs = {Value(Tensor::FromVector<float>({0, 1, 2, 3}, {1, 1, 4})),
               Value(Tensor::FromVector<float>({0, 0, 0.5f, 1, 1, 1.5f}, {6})), std::nullopt,
               Value(Tensor::FromVector<int64_t>({1, 1, 3}, {3}))};
@@ -86,7 +87,7 @@ TEST(Resize, TfCropAndResizeExtrapolates) {
 }
 
 TEST(Resize, SizesAndTwoDimensionalLinear) {
-  OpTest t{.op_type = "Resize", .opset = 11};
+  OpTest t = MakeOp("Resize", 11);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 1, 2, 2})), Value(Tensor::FromVector<float>({}, {0})),
               Value(Tensor::FromVector<float>({}, {0})), Value(Tensor::FromVector<int64_t>({1, 1, 3, 3}, {4}))};
   t.attributes = {{"mode", Str("linear")}, {"coordinate_transformation_mode", Str("align_corners")}};
@@ -97,7 +98,7 @@ TEST(Resize, SizesAndTwoDimensionalLinear) {
 }
 
 TEST(Resize, ScalesAndSizesTogetherIsAnError) {
-  OpTest t{.op_type = "Resize", .opset = 13};
+  OpTest t = MakeOp("Resize", 13);
   t.inputs = {Value(RandomTensor({1, 1, 2}, 1)), std::nullopt, Value(Tensor::FromVector<float>({1, 1, 2}, {3})),
               Value(Tensor::FromVector<int64_t>({1, 1, 4}, {3}))};
   auto out = t.Run();
@@ -105,8 +106,17 @@ TEST(Resize, ScalesAndSizesTogetherIsAnError) {
   EXPECT_NE(out.status().message().find("scales and sizes"), std::string::npos) << out.status();
 }
 
+TEST(Resize, NonFiniteScaleIsAnError) {
+  OpTest t = MakeOp("Resize", 13);
+  t.inputs = {Value(RandomTensor({1, 1, 2}, 1)), std::nullopt,
+              Value(Tensor::FromVector<float>({1, 1, std::numeric_limits<float>::infinity()}, {3}))};
+  auto out = t.Run();
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("positive and finite"), std::string::npos) << out.status();
+}
+
 TEST(Upsample, Opset7NearestRepeats) {
-  OpTest t{.op_type = "Upsample", .opset = 7};
+  OpTest t = MakeOp("Upsample", 7);
   t.inputs = {Value(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 1, 2, 2}))};
   t.attributes = {{"scales", Floats({1, 1, 2, 3})}};
   auto out = t.Run();
@@ -117,7 +127,7 @@ TEST(Upsample, Opset7NearestRepeats) {
 }
 
 TEST(Upsample, Opset9LinearIsAsymmetric) {
-  OpTest t{.op_type = "Upsample", .opset = 9};
+  OpTest t = MakeOp("Upsample", 9);
   t.inputs = {Value(Tensor::FromVector<float>({0, 4}, {1, 2})), Value(Tensor::FromVector<float>({1, 2}, {2}))};
   t.attributes = {{"mode", Str("linear")}};
   auto out = t.Run();

@@ -110,7 +110,7 @@ TEST(Lstm, BidirectionalWithSequenceLengthsPeepholesAndInitialState) {
   };
   RefOut rf = Reference(Kind::kLstm, false, false, x, S, B, I, H, fw, part(h0, 0), part(c0, 0), lens);
   RefOut rb = Reference(Kind::kLstm, false, true, x, S, B, I, H, bw, part(h0, 1), part(c0, 1), lens);
-  OpTest t{.op_type = "LSTM", .opset = 14, .num_outputs = 3};
+  OpTest t = MakeOp("LSTM", 14, "", 3);
   t.inputs = {Value(Tensor::FromVector<float>(x, {S, B, I})),
               Value(Tensor::FromVector<float>(Concat(fw.w, bw.w), {2, 4 * H, I})),
               Value(Tensor::FromVector<float>(Concat(fw.r, bw.r), {2, 4 * H, H})),
@@ -167,7 +167,7 @@ void CheckGru(bool lbr) {
   DirWeights dw = RandomWeights(3, H, I, 40, false);
   std::vector<float> h0 = RandomFloats(B * H, 41);
   RefOut r = Reference(Kind::kGru, lbr, false, x, S, B, I, H, dw, h0, {}, {S, S});
-  OpTest t{.op_type = "GRU", .opset = 14, .num_outputs = 2};
+  OpTest t = MakeOp("GRU", 14, "", 2);
   t.inputs = {Value(Tensor::FromVector<float>(x, {S, B, I})), Value(Tensor::FromVector<float>(dw.w, {1, 3 * H, I})),
               Value(Tensor::FromVector<float>(dw.r, {1, 3 * H, H})),
               Value(Tensor::FromVector<float>(Concat(dw.wb, dw.rb), {1, 6 * H})), std::nullopt,
@@ -190,7 +190,7 @@ TEST(Rnn, ReverseReluWithClipAndShortSequences) {
   auto relu = [](float v) { return std::max(v, 0.0f); };
   RefOut r = Reference(Kind::kRnn, false, true, x, S, B, I, H, dw, std::vector<float>(B * H, 0.0f), {}, lens, 0.4f,
                        Sigmoid, relu);
-  OpTest t{.op_type = "RNN", .opset = 14, .num_outputs = 2};
+  OpTest t = MakeOp("RNN", 14, "", 2);
   t.inputs = {Value(Tensor::FromVector<float>(x, {S, B, I})), Value(Tensor::FromVector<float>(dw.w, {1, H, I})),
               Value(Tensor::FromVector<float>(dw.r, {1, H, H})),
               Value(Tensor::FromVector<float>(Concat(dw.wb, dw.rb), {1, 2 * H})),
@@ -206,7 +206,7 @@ TEST(Rnn, ReverseReluWithClipAndShortSequences) {
 }
 
 TEST(Rnn, WrongWeightShapeIsAnError) {
-  OpTest t{.op_type = "RNN", .opset = 14};
+  OpTest t = MakeOp("RNN", 14);
   t.inputs = {Value(RandomTensor({2, 1, 3}, 1)), Value(RandomTensor({1, 4, 2}, 2)), Value(RandomTensor({1, 4, 4}, 3))};
   t.attributes = {{"hidden_size", Int(4)}};
   auto out = t.Run();
@@ -215,7 +215,7 @@ TEST(Rnn, WrongWeightShapeIsAnError) {
 }
 
 TEST(Rnn, SequenceLengthBeyondInputIsAnError) {
-  OpTest t{.op_type = "RNN", .opset = 14};
+  OpTest t = MakeOp("RNN", 14);
   t.inputs = {Value(RandomTensor({2, 1, 3}, 1)), Value(RandomTensor({1, 4, 3}, 2)), Value(RandomTensor({1, 4, 4}, 3)),
               std::nullopt, Value(Tensor::FromVector<int32_t>({3}, {1}))};
   t.attributes = {{"hidden_size", Int(4)}};
