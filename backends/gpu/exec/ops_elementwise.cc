@@ -281,7 +281,8 @@ absl::Status EmitNode(const graph::Node& node, ProgramBuilder& b) {
             break;
           }
           case DataType::kBFloat16: {
-            BRAID_ASSIGN_OR_RETURN(r, b.Emit(EwOp::kRoundToBF16, x));
+            // Before opset 19 Cast truncates to bfloat16 (the ONNX reference).
+            BRAID_ASSIGN_OR_RETURN(r, b.Emit(node.opset() < 19 ? EwOp::kTruncToBF16 : EwOp::kRoundToBF16, x));
             break;
           }
           case DataType::kBool: {
@@ -289,7 +290,7 @@ absl::Status EmitNode(const graph::Node& node, ProgramBuilder& b) {
             break;
           }
           default: {
-            BRAID_ASSIGN_OR_RETURN(r, b.Emit(EwOp::kTruncate, x));
+            BRAID_ASSIGN_OR_RETURN(r, b.Emit(EwOp::kTruncate, x, 0, 0, static_cast<float>(static_cast<int32_t>(to))));
             break;
           }
         }

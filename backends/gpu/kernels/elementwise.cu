@@ -47,7 +47,8 @@ BRAID_DEVICE float EvalUnary(EwOp op, float x, float p0, float p1) {
       return (fabsf(x) == INFINITY && ((x > 0.0f && p0 != 0.0f) || (x < 0.0f && p1 != 0.0f))) ? 1.0f : 0.0f;
     case EwOp::kRoundToF16: return RoundTo<Half>(x);
     case EwOp::kRoundToBF16: return RoundTo<BHalf>(x);
-    case EwOp::kTruncate: return x == x ? truncf(x) : 0.0f;
+    case EwOp::kTruncToBF16: return TruncateToBHalf(x);
+    case EwOp::kTruncate: return ConvertThroughInt(x, static_cast<ElemType>(static_cast<int32_t>(p0)));
     case EwOp::kToBool: return x != 0.0f ? 1.0f : 0.0f;
     case EwOp::kAddConst: return x + p0;
     case EwOp::kMulConst: return x * p0;

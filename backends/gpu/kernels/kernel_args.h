@@ -41,7 +41,8 @@ struct LaunchContext {
 };
 
 // ---------------------------------------------------------------- elementwise
-// A fused elementwise program: the inputs are loaded (as float, with
+// A fused elementwise program (kTruncate: integer conversion to the
+// ElemType whose code is p0, as a store would do): the inputs are loaded (as float, with
 // numpy broadcasting through per-input strides) into registers 0..n-1,
 // instructions write new registers, register `result` is stored.
 enum class EwOp : uint8_t {
@@ -49,7 +50,7 @@ enum class EwOp : uint8_t {
   kCopy, kNeg, kAbs, kExp, kLog, kSqrt, kReciprocal, kRelu, kSigmoid, kTanh, kErf, kFloor, kCeil,
   kRound, kSin, kCos, kTan, kSign, kSoftplus, kSoftsign, kLeakyRelu, kElu, kSelu, kCelu, kHardSigmoid,
   kHardSwish, kClip, kGelu, kGeluTanh, kMish, kThresholdedRelu, kNot, kIsNaN, kIsInf,
-  kRoundToF16, kRoundToBF16, kTruncate, kToBool, kAddConst, kMulConst,
+  kRoundToF16, kRoundToBF16, kTruncToBF16, kTruncate, kToBool, kAddConst, kMulConst,
   // binary (a, b)
   kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPRelu, kEqual, kLess, kLessEqual, kGreater,
   kGreaterEqual, kAnd, kOr, kXor, kFmod,

@@ -85,15 +85,26 @@ BRAID_DEVICE float LoadAsFloat(const void* p, ElemType type, int64_t i) {
   return 0.0f;
 }
 
-// Float to integer the way a saturating GPU conversion does: truncate
-// toward zero, clamp to the range, NaN -> 0.
-template <typename I>
-BRAID_DEVICE I SaturateToInt(float v, float lo, float hi) {
-  if (!(v == v)) return I(0);
-  v = truncf(v);
-  if (v <= lo) return static_cast<I>(lo);
-  if (v >= hi) return static_cast<I>(hi);
-  return static_cast<I>(v);
+// Float to integer with the CPU backend's (numpy on x86) semantics:
+// truncate toward zero; NaN or out of int64 range gives INT64_MIN; types of
+// 32 bits and less (but uint32) report int32 overflow as INT32_MIN and
+// narrower types wrap from there.
+BRAID_DEVICE int64_t FloatToInt64(float v) {
+  // 9.2233720368547758e18f is exactly 2^63.
+  return (v >= -9.2233720368547758e18f && v < 9.2233720368547758e18f) ? static_cast<int64_t>(v) : INT64_MIN;
+}
+BRAID_DEVICE int64_t FloatToNarrowInt(float v) {
+  const int64_t i = FloatToInt64(v);
+  return (i < INT32_MIN || i > INT32_MAX) ? static_cast<int64_t>(INT32_MIN) : i;
+}
+
+// bfloat16 by dropping the low mantissa bits (Cast before opset 19); NaN
+// becomes the canonical quiet NaN. Kept out of line in emulator builds:
+// g++ 12 at -O1 and above drops the masking when this is inlined into the
+// elementwise kernel (clang and -O0 compile it correctly).
+BRAID_DEVICE_OUTLINED float TruncateToBHalf(float v) {
+  if (v != v) return ToFloat(BHalf{0x7fc0});
+  return ToFloat(BHalf{static_cast<uint16_t>(FloatAsBits(v) >> 16)});
 }
 
 BRAID_DEVICE void StoreFromFloat(void* p, ElemType type, int64_t i, float v) {
@@ -102,38 +113,28 @@ BRAID_DEVICE void StoreFromFloat(void* p, ElemType type, int64_t i, float v) {
     case ElemType::kF16: static_cast<Half*>(p)[i] = FromFloat<Half>(v); return;
     case ElemType::kBF16: static_cast<BHalf*>(p)[i] = FromFloat<BHalf>(v); return;
     case ElemType::kF64: static_cast<double*>(p)[i] = v; return;
-    case ElemType::kI64: {
-      // 2^63 is exactly representable; anything at or above it saturates.
-      int64_t r;
-      if (!(v == v)) r = 0;
-      else if (v >= 9.2233720368547758e18f) r = INT64_MAX;
-      else if (v <= -9.2233720368547758e18f) r = INT64_MIN;
-      else r = static_cast<int64_t>(truncf(v));
-      static_cast<int64_t*>(p)[i] = r;
-      return;
-    }
-    case ElemType::kI32: {
-      int32_t r;
-      if (!(v == v)) r = 0;
-      else if (v >= 2147483648.0f) r = INT32_MAX;
-      else if (v <= -2147483648.0f) r = INT32_MIN;
-      else r = static_cast<int32_t>(truncf(v));
-      static_cast<int32_t*>(p)[i] = r;
-      return;
-    }
-    case ElemType::kU32: {
-      uint32_t r;
-      if (!(v == v) || v <= 0.0f) r = 0;
-      else if (v >= 4294967296.0f) r = UINT32_MAX;
-      else r = static_cast<uint32_t>(truncf(v));
-      static_cast<uint32_t*>(p)[i] = r;
-      return;
-    }
-    case ElemType::kI16: static_cast<int16_t*>(p)[i] = SaturateToInt<int16_t>(v, -32768.0f, 32767.0f); return;
-    case ElemType::kU16: static_cast<uint16_t*>(p)[i] = SaturateToInt<uint16_t>(v, 0.0f, 65535.0f); return;
-    case ElemType::kI8: static_cast<int8_t*>(p)[i] = SaturateToInt<int8_t>(v, -128.0f, 127.0f); return;
-    case ElemType::kU8: static_cast<uint8_t*>(p)[i] = SaturateToInt<uint8_t>(v, 0.0f, 255.0f); return;
+    case ElemType::kI64: static_cast<int64_t*>(p)[i] = FloatToInt64(v); return;
+    case ElemType::kU32: static_cast<uint32_t*>(p)[i] = static_cast<uint32_t>(FloatToInt64(v)); return;
+    case ElemType::kI32: static_cast<int32_t*>(p)[i] = static_cast<int32_t>(FloatToNarrowInt(v)); return;
+    case ElemType::kI16: static_cast<int16_t*>(p)[i] = static_cast<int16_t>(FloatToNarrowInt(v)); return;
+    case ElemType::kU16: static_cast<uint16_t*>(p)[i] = static_cast<uint16_t>(FloatToNarrowInt(v)); return;
+    case ElemType::kI8: static_cast<int8_t*>(p)[i] = static_cast<int8_t>(FloatToNarrowInt(v)); return;
+    case ElemType::kU8: static_cast<uint8_t*>(p)[i] = static_cast<uint8_t>(FloatToNarrowInt(v)); return;
     case ElemType::kBool: static_cast<uint8_t*>(p)[i] = v != 0.0f ? 1 : 0; return;
+  }
+}
+
+// The value an integer store of `v` as `type` would hold, back in float.
+BRAID_DEVICE float ConvertThroughInt(float v, ElemType type) {
+  switch (type) {
+    case ElemType::kI64: return static_cast<float>(FloatToInt64(v));
+    case ElemType::kU32: return static_cast<float>(static_cast<uint32_t>(FloatToInt64(v)));
+    case ElemType::kI32: return static_cast<float>(static_cast<int32_t>(FloatToNarrowInt(v)));
+    case ElemType::kI16: return static_cast<float>(static_cast<int16_t>(FloatToNarrowInt(v)));
+    case ElemType::kU16: return static_cast<float>(static_cast<uint16_t>(FloatToNarrowInt(v)));
+    case ElemType::kI8: return static_cast<float>(static_cast<int8_t>(FloatToNarrowInt(v)));
+    case ElemType::kU8: return static_cast<float>(static_cast<uint8_t>(FloatToNarrowInt(v)));
+    default: return v;
   }
 }
 

@@ -5,6 +5,7 @@
 // In braid::backends::gpu::BRAID_GPU_TARGET_NS:
 //   BRAID_KERNEL            kernel entry qualifier (__global__)
 //   BRAID_DEVICE            device function qualifier (inline)
+//   BRAID_DEVICE_OUTLINED   device function kept out of line on the host
 //   BRAID_SHARED            block-shared storage for a local array declaration
 //   BRAID_PARAM(T)          a kernel parameter of struct type T (by value on
 //                           GPUs, by reference to the launch's copy in the

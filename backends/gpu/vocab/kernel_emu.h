@@ -22,6 +22,8 @@
 // Struct parameters reach every emulated thread by reference to the
 // launch's single copy instead of being copied per thread.
 #define BRAID_PARAM(T) const T&
+// A device function the host compiler must not inline (compiler defects).
+#define BRAID_DEVICE_OUTLINED [[gnu::noinline]] inline
 
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 

@@ -14,6 +14,7 @@
 #define BRAID_SHARED __shared__
 #define BRAID_WARP_CONSTEXPR constexpr
 #define BRAID_PARAM(T) const T
+#define BRAID_DEVICE_OUTLINED BRAID_DEVICE
 
 namespace braid::backends::gpu::BRAID_GPU_TARGET_NS {
 

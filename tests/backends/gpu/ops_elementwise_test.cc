@@ -2,6 +2,7 @@
 // against the C++ reference, with broadcasting, odd sizes, fused chains,
 // Cast, Where and BatchNormalization.
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -241,27 +242,52 @@ TEST_P(ElementwiseTest, IsNaNIsInfAndClip) {
 }
 
 TEST_P(ElementwiseTest, CastBetweenTypes) {
+  // Conversions match the CPU backend: float -> integer truncates, and NaN or
+  // out-of-range values follow x86/numpy (INT_MIN, narrow types wrap).
   Random rng(9);
   const Shape shape{3, 67};
   const std::vector<std::pair<DataType, DataType>> pairs = {
       {F32, DataType::kFloat16}, {F32, DataType::kBFloat16}, {F32, DataType::kInt32},  {F32, DataType::kInt64},
       {F32, DataType::kInt8},    {F32, DataType::kUInt8},    {F32, BOOL},              {DataType::kFloat16, F32},
       {DataType::kInt64, F32},   {DataType::kInt32, F32},    {BOOL, F32},              {DataType::kUInt8, DataType::kFloat16},
-      {F32, DataType::kFloat64}, {DataType::kInt8, DataType::kInt32},
+      {F32, DataType::kFloat64}, {DataType::kInt8, DataType::kInt32}, {F32, DataType::kInt16}, {F32, DataType::kUInt16},
   };
   for (const auto& [from, to] : pairs) {
     Tensor x = IsFloatingPoint(from) ? rng.Uniform(from, shape, -300.0f, 300.0f)
                                      : (from == BOOL ? rng.Bools(shape) : rng.Ints(from, shape, -100, 100));
     if (from == DataType::kUInt8) x = rng.Ints(from, shape, 0, 255);
-    OpHarness h(GetParam());
+    if (from == F32) {  // specials: NaN, infinities, beyond int32
+      x.data<float>()[0] = NAN;
+      x.data<float>()[1] = INFINITY;
+      x.data<float>()[2] = -3e9f;
+      x.data<float>()[3] = 70000.5f;
+    }
+    OpHarness h(GetParam(), 19);
     h.Input("x", from, shape);
     h.Node("Cast", {"x"}, {"y"}, {to}, {{"to", A(static_cast<int64_t>(to))}});
     h.Output("y");
     auto out = h.Run({x});
     ASSERT_TRUE(out.ok()) << DataTypeName(from) << "->" << DataTypeName(to) << ": " << out.status();
-    // The reference conversion is FromRef's (round to nearest even / saturating truncation).
+    // The reference conversion is FromRef's (round to nearest even / numpy integer rules).
     ExpectClose((*out)[0], ToRef(FromRef(ToRef(x), to)), 0, 0,
                 std::string("Cast ") + DataTypeName(from) + "->" + DataTypeName(to));
+  }
+}
+
+TEST_P(ElementwiseTest, CastToBFloat16TruncatesBeforeOpset19) {
+  Tensor x = Tensor::FromVector<float>({0.478516f + 0.003f, -1.00390625f + 0.0039f, NAN, 3.0f}, {4});
+  OpHarness h(GetParam(), 13);
+  h.Input("x", F32, {4});
+  h.Node("Cast", {"x"}, {"y"}, {DataType::kBFloat16}, {{"to", A(static_cast<int64_t>(DataType::kBFloat16))}});
+  h.Output("y");
+  auto out = h.Run({x});
+  ASSERT_TRUE(out.ok()) << out.status();
+  for (int i = 0; i < 4; ++i) {
+    uint32_t bits;
+    const float f = x.data<float>()[i];
+    std::memcpy(&bits, &f, sizeof(bits));
+    const uint16_t want = std::isnan(f) ? 0x7fc0 : static_cast<uint16_t>(bits >> 16);
+    EXPECT_EQ((*out)[0].data<BFloat16>()[i].bits, want) << i;
   }
 }
 

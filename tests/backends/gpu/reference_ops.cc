@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "braid/float16.h"
 
@@ -40,13 +41,21 @@ Ref ToRef(const Tensor& t) {
 }
 
 namespace {
+// numpy-on-x86 float -> integer: truncation; NaN or out of int64 range is
+// INT64_MIN; 32-bit and narrower types (but uint32) report int32 overflow as
+// INT32_MIN and wrap from there.
+int64_t ToInt64(double x) {
+  return (x >= -9223372036854775808.0 && x < 9223372036854775808.0) ? static_cast<int64_t>(x)
+                                                                   : std::numeric_limits<int64_t>::min();
+}
 template <typename I>
-I SaturatingCast(double x) {
-  if (std::isnan(x)) return 0;
-  x = std::trunc(x);
-  if (x <= static_cast<double>(std::numeric_limits<I>::lowest())) return std::numeric_limits<I>::lowest();
-  if (x >= static_cast<double>(std::numeric_limits<I>::max())) return std::numeric_limits<I>::max();
-  return static_cast<I>(x);
+I FloatToInt(double x) {
+  int64_t i = ToInt64(x);
+  if (sizeof(I) <= 4 && !std::is_same_v<I, uint32_t> &&
+      (i < std::numeric_limits<int32_t>::min() || i > std::numeric_limits<int32_t>::max())) {
+    i = std::numeric_limits<int32_t>::min();
+  }
+  return static_cast<I>(i);
 }
 }  // namespace
 
@@ -59,13 +68,13 @@ Tensor FromRef(const Ref& r, DataType dtype) {
       case DataType::kFloat64: t.data<double>()[i] = x; break;
       case DataType::kFloat16: t.data<Float16>()[i] = Float16(static_cast<float>(x)); break;
       case DataType::kBFloat16: t.data<BFloat16>()[i] = BFloat16(static_cast<float>(x)); break;
-      case DataType::kInt64: t.data<int64_t>()[i] = SaturatingCast<int64_t>(x); break;
-      case DataType::kInt32: t.data<int32_t>()[i] = SaturatingCast<int32_t>(x); break;
-      case DataType::kUInt32: t.data<uint32_t>()[i] = SaturatingCast<uint32_t>(x); break;
-      case DataType::kInt16: t.data<int16_t>()[i] = SaturatingCast<int16_t>(x); break;
-      case DataType::kUInt16: t.data<uint16_t>()[i] = SaturatingCast<uint16_t>(x); break;
-      case DataType::kInt8: t.data<int8_t>()[i] = SaturatingCast<int8_t>(x); break;
-      case DataType::kUInt8: t.data<uint8_t>()[i] = SaturatingCast<uint8_t>(x); break;
+      case DataType::kInt64: t.data<int64_t>()[i] = FloatToInt<int64_t>(x); break;
+      case DataType::kInt32: t.data<int32_t>()[i] = FloatToInt<int32_t>(x); break;
+      case DataType::kUInt32: t.data<uint32_t>()[i] = FloatToInt<uint32_t>(x); break;
+      case DataType::kInt16: t.data<int16_t>()[i] = FloatToInt<int16_t>(x); break;
+      case DataType::kUInt16: t.data<uint16_t>()[i] = FloatToInt<uint16_t>(x); break;
+      case DataType::kInt8: t.data<int8_t>()[i] = FloatToInt<int8_t>(x); break;
+      case DataType::kUInt8: t.data<uint8_t>()[i] = FloatToInt<uint8_t>(x); break;
       case DataType::kBool: t.data<bool>()[i] = x != 0; break;
       default: break;
     }
