@@ -55,6 +55,26 @@ absl::StatusOr<std::vector<To>> TensorAs(const Tensor& t) {
   return out;
 }
 
+// float32 elements of a numeric tensor without copying when it already is
+// float32 (then valid while the tensor lives), else a converted copy.
+class FloatData {
+ public:
+  static absl::StatusOr<FloatData> Of(const Tensor& t) {
+    FloatData f;
+    if (t.dtype() == DataType::kFloat32) {
+      f.external_ = t.data<float>();
+    } else {
+      BRAID_ASSIGN_OR_RETURN(f.owned_, TensorAs<float>(t));
+    }
+    return f;
+  }
+  const float* data() const { return external_ != nullptr ? external_ : owned_.data(); }
+
+ private:
+  const float* external_ = nullptr;
+  std::vector<float> owned_;
+};
+
 // Product of dims [begin, end).
 inline int64_t DimProduct(const Shape& s, size_t begin, size_t end) {
   int64_t n = 1;
