@@ -226,6 +226,14 @@ absl::Status EmitNode(const graph::Node& node, ProgramBuilder& b) {
     case Family::kCompare:
     case Family::kLogical: {
       BRAID_ASSIGN_OR_RETURN(int x, b.Operand(node.input(0)));
+      if (info->op == EwOp::kPRelu && node.opset() < 7) {
+        // Before opset 7 the slope is per channel (dim 1 of X), or one value.
+        if (!b.IsLeaf(x)) return Unsupported(node, "input X must be materialized");
+        BRAID_ASSIGN_OR_RETURN(int slope, b.ChannelOperand(node.input(1), x));
+        BRAID_ASSIGN_OR_RETURN(int r, b.Emit(EwOp::kPRelu, x, slope));
+        b.Define(out, r);
+        return absl::OkStatus();
+      }
       int y = 0;
       if (info->op != EwOp::kNot) {
         BRAID_ASSIGN_OR_RETURN(y, b.Operand(node.input(1)));
@@ -349,7 +357,9 @@ class ElementwiseStep : public Step {
     }
     Shape out_shape;
     for (size_t i = 0; i < n; ++i) {
-      if (channel_of_[i] >= 0) {
+      if (channel_of_[i] >= 0 && Product(shapes[i], 0, shapes[i].size()) == 1) {
+        shapes[i] = Shape{};  // one value for every channel
+      } else if (channel_of_[i] >= 0) {
         const Shape& xs = shapes[channel_of_[i]];
         if (xs.size() < 2 || Product(shapes[i], 0, shapes[i].size()) != xs[1]) {
           return absl::InvalidArgumentError(absl::StrCat(name(), ": per-channel input of shape ",
@@ -434,6 +444,9 @@ absl::Status CanRunElementwise(const graph::Node& node) {
     case Family::kFloatBinary:
       if (node.inputs().size() != 2 || !HasInput(node, 1)) return Unsupported(node, "expects two inputs");
       BRAID_RETURN_IF_ERROR(CheckFloatInputs(node, 2));
+      if (node.opset() < 7 && node.HasAttribute("axis")) {
+        return Unsupported(node, "legacy broadcasting along an axis (opset < 7)");
+      }
       if (node.op_type() != "PRelu" && InputType(node, 0) != InputType(node, 1)) {
         return Unsupported(node, "inputs of different types");
       }
@@ -457,8 +470,14 @@ absl::Status CanRunElementwise(const graph::Node& node) {
       BRAID_RETURN_IF_ERROR(CheckFloatInputs(node, 2));
       if (InputType(node, 0) != InputType(node, 1)) return Unsupported(node, "inputs of different types");
       if (out != DataType::kBool) return Unsupported(node, "output must be bool");
+      if (node.opset() < 7 && node.HasAttribute("axis")) {
+        return Unsupported(node, "legacy broadcasting along an axis (opset < 7)");
+      }
       return absl::OkStatus();
     case Family::kLogical:
+      if (node.opset() < 7 && node.HasAttribute("axis")) {
+        return Unsupported(node, "legacy broadcasting along an axis (opset < 7)");
+      }
       for (size_t i = 0; i < node.inputs().size(); ++i) {
         if (InputType(node, i) != DataType::kBool) return Unsupported(node, "inputs must be bool");
       }
@@ -513,7 +532,8 @@ absl::Status CanRunElementwise(const graph::Node& node) {
 
 bool FusableInput(const graph::Node& node, size_t i) {
   const OpInfo* info = FindInfo(node);
-  return info != nullptr && info->family != Family::kBatchNorm;
+  if (info == nullptr || info->family == Family::kBatchNorm) return false;
+  return !(info->op == EwOp::kPRelu && node.opset() < 7);  // per-channel slope needs X as loaded
 }
 
 bool FitsOneProgram(std::span<const graph::Node* const> nodes) { return BuildProgram(nodes).ok(); }

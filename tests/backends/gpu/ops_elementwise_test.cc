@@ -122,6 +122,26 @@ TEST_P(ElementwiseTest, BinaryOpsBroadcast) {
   }
 }
 
+TEST_P(ElementwiseTest, LegacyPReluSlopeIsPerChannel) {
+  Random rng(31);
+  for (const Shape& slope_shape : {Shape{3}, Shape{1}}) {
+    OpHarness h(GetParam(), 6);
+    h.Input("x", F32, {2, 3, 4, 5});
+    h.Input("s", F32, slope_shape);
+    h.Node("PRelu", {"x", "s"}, {"y"}, {F32});
+    h.Output("y");
+    Tensor x = rng.Uniform(F32, {2, 3, 4, 5}), s = rng.Uniform(F32, slope_shape);
+    auto out = h.Run({x, s});
+    ASSERT_TRUE(out.ok()) << out.status();
+    Ref rx = ToRef(x), rs = ToRef(s), want = rx;
+    for (int64_t i = 0; i < rx.size(); ++i) {
+      const double slope = rs.v[rs.size() == 1 ? 0 : (i / 20) % 3];
+      want.v[i] = rx.v[i] >= 0 ? rx.v[i] : rx.v[i] * slope;
+    }
+    ExpectClose((*out)[0], want, 1e-4, 1e-5, "PRelu opset 6 slope " + ShapeToString(slope_shape));
+  }
+}
+
 TEST_P(ElementwiseTest, VariadicOps) {
   Random rng(3);
   const Shape s0{4, 1, 6}, s1{3, 6}, s2{1};
