@@ -23,16 +23,22 @@ namespace {
 // then sleeps. Spinning OpenMP workers starve the session's own worker
 // threads and collapse multi-threaded latency on loaded machines, so one
 // parked helper team of (CPUs + 1) threads is kept to select the short spin.
+// An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT in the environment wins.
 void SelectShortOmpSpin() {
   static std::once_flag once;
   std::call_once(once, [] {
+    if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
     const int team = omp_get_num_procs() + 1;
-    std::thread([team] {
-      std::atomic<int> started{0};
+    try {
+      std::thread([team] {
+        std::atomic<int> started{0};
 #pragma omp parallel num_threads(team)
-      started.fetch_add(1, std::memory_order_relaxed);
-      for (;;) std::this_thread::sleep_for(std::chrono::hours(24));
-    }).detach();
+        started.fetch_add(1, std::memory_order_relaxed);
+        for (;;) std::this_thread::sleep_for(std::chrono::hours(24));
+      }).detach();
+    } catch (const std::exception&) {
+      // No helper thread: libgomp keeps its default spinning.
+    }
   });
 }
 
