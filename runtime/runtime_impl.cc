@@ -29,8 +29,8 @@ struct ModuleSpec {
   const char* build_flag;
 };
 constexpr ModuleSpec kVendorModules[] = {
-    {"hip", "libbraid_hip.so", "-DBRAID_ENABLE_HIP=ON"},
-    {"cuda", "libbraid_cuda.so", "-DBRAID_ENABLE_CUDA=ON"},
+    {"hip", "libbraid_hip.so", "the HIP toolchain (clang-15, libamdhip64-dev) and -DBRAID_ENABLE_HIP=AUTO or ON"},
+    {"cuda", "libbraid_cuda.so", "nvcc and -DBRAID_ENABLE_CUDA=AUTO or ON"},
 };
 
 // A backend that could not even be loaded: listed, never usable.
@@ -220,7 +220,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const RuntimeOptions& o
       } else {
         std::string reason(backend.status().message());
         if (backend.status().code() == absl::StatusCode::kNotFound) {
-          absl::StrAppend(&reason, " (this build was configured without ", spec.build_flag, ")");
+          absl::StrAppend(&reason, " (building it needs ", spec.build_flag, ")");
         }
         BRAID_RETURN_IF_ERROR(rt->RegisterBackend(std::make_unique<runtime::MissingBackend>(spec.backend, reason)));
       }
