@@ -1,6 +1,7 @@
 // `braid bench MODEL`: steady-state latency (median, p90) and peak memory.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -83,6 +84,13 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     double median = Percentile(samples, 50), p90 = Percentile(samples, 90);
     double mean = 0;
     for (double s : samples) mean += s / static_cast<double>(samples.size());
+    // The cost model sees only static shapes: with symbolic inputs its
+    // estimate would describe a different (size-1) problem.
+    bool static_inputs = true;
+    for (const IoInfo& io : (*session)->inputs()) {
+      static_inputs = static_inputs && io.rank_known && std::find(io.dims.begin(), io.dims.end(), -1) == io.dims.end();
+    }
+    const double gflop = (*session)->EstimatedFlops() / 1e9;
     if (args->json) {
       nlohmann::json out = {{"model", args->model},
                             {"devices", args->session.devices.empty() ? "cpu" : args->session.devices},
@@ -96,15 +104,20 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
                             {"max_ms", Percentile(samples, 100)},
                             {"peak_intermediate_bytes", peak_bytes},
                             {"max_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024},
-                            {"estimated_gflop", (*session)->EstimatedFlops() / 1e9}};
+                            {"estimated_gflop", static_inputs ? nlohmann::json(gflop) : nlohmann::json()}};
       std::cout << out.dump() << "\n";
     } else {
       std::cout << args->model << ": median " << median << " ms, p90 " << p90 << " ms, mean " << mean << " ms over "
                 << args->runs << " runs (" << args->warmup << " warm-up), threads "
                 << (args->session.threads ? std::to_string(args->session.threads) : std::string("all")) << "\n";
       std::cout << "peak intermediate memory " << peak_bytes / 1e6 << " MB, process max RSS "
-                << usage.ru_maxrss / 1024.0 << " MB, " << (*session)->EstimatedFlops() / 1e9 << " GFLOP per run ("
-                << (*session)->EstimatedFlops() / 1e6 / median << " GFLOP/s at the median)\n";
+                << usage.ru_maxrss / 1024.0 << " MB";
+      if (static_inputs) {
+        std::cout << ", " << gflop << " GFLOP per run (" << gflop * 1e3 / median << " GFLOP/s at the median)";
+      } else {
+        std::cout << " (no FLOP estimate: the model's input shapes are symbolic)";
+      }
+      std::cout << "\n";
     }
   });
 }
