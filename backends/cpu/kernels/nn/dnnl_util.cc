@@ -2,12 +2,8 @@
 
 #include <omp.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 namespace braid::backends::cpu {
 
@@ -16,36 +12,7 @@ dnnl::engine& DnnlEngine() {
   return *engine;
 }
 
-namespace {
-
-// libgomp spins for milliseconds at every barrier unless it manages more
-// threads than there are CPUs, in which case it spins only briefly and
-// then sleeps. Spinning OpenMP workers starve the session's own worker
-// threads and collapse multi-threaded latency on loaded machines, so one
-// parked helper team of (CPUs + 1) threads is kept to select the short spin.
-// An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT in the environment wins.
-void SelectShortOmpSpin() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
-    const int team = omp_get_num_procs() + 1;
-    try {
-      std::thread([team] {
-        std::atomic<int> started{0};
-#pragma omp parallel num_threads(team)
-        started.fetch_add(1, std::memory_order_relaxed);
-        for (;;) std::this_thread::sleep_for(std::chrono::hours(24));
-      }).detach();
-    } catch (const std::exception&) {
-      // No helper thread: libgomp keeps its default spinning.
-    }
-  });
-}
-
-}  // namespace
-
 void SetDnnlThreads(int threads) {
-  SelectShortOmpSpin();
   if (threads < 1) threads = 1;
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
 }
