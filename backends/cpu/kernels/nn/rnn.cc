@@ -3,7 +3,8 @@
 // activation_alpha/beta, clip, GRU linear_before_reset, LSTM peepholes and
 // input_forget. Computed in float32 (other float types are converted); the
 // input projection of all time steps is one GEMM per direction, the
-// recurrent projection one GEMM per step.
+// recurrent projection one GEMM per step (row dot products split across the
+// session's threads at small batch sizes).
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -14,11 +15,47 @@
 #include "backends/cpu/kernel_registry.h"
 #include "backends/cpu/kernels/nn/dnnl_util.h"
 #include "backends/cpu/kernels/nn/nn_util.h"
+#include "backends/cpu/kernels/nn/row_dot.h"
 
 namespace braid::backends::cpu {
 namespace {
 
 enum class Cell { kRnn, kGru, kLstm };
+
+// Batches up to this size take the recurrent projection as row dot
+// products (weights read once per step for all rows); larger batches are a
+// real GEMM.
+constexpr int64_t kRowDotMaxBatch = 4;
+// Multiply-adds worth giving one more thread in a recurrent step. The step
+// runs on the OpenMP team that the input-projection GEMM just used, whose
+// threads are still spinning, so a split costs about a microsecond.
+constexpr double kRowDotMacsPerThread = 65536;
+
+// out[b, 0:cols] = x[b, 0:k] w[0:cols, 0:k]^T for b < batch; out rows are
+// `ldo` apart. w is row-major [cols, k].
+// Uses at most `max_threads` threads.
+absl::Status RecurrentProjection(int max_threads, const float* x, int64_t batch, int64_t k, const float* w,
+                                 int64_t cols, float* out, int64_t ldo) {
+  if (batch > kRowDotMaxBatch) {
+    SetDnnlThreads(DnnlThreadsFor(max_threads, 2.0 * static_cast<double>(batch * cols * k)));
+    return DnnlSgemm(false, true, batch, cols, k, 1.0f, x, k, w, k, 0.0f, out, ldo);
+  }
+  const double macs = static_cast<double>(batch * cols * k);
+  const int64_t threads =
+      std::clamp<int64_t>(static_cast<int64_t>(macs / kRowDotMacsPerThread), 1, std::max(1, max_threads));
+  if (threads == 1) {
+    for (int64_t b = 0; b < batch; ++b) RowDotProducts(w, k, x + b * k, out + b * ldo, 0, cols);
+    return absl::OkStatus();
+  }
+  // Row blocks of a multiple of 4 rows (the kernel's unroll) per thread.
+  const int64_t rows_per_thread = ((cols + threads - 1) / threads + 3) & ~int64_t{3};
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+  for (int64_t t = 0; t < threads; ++t) {
+    const int64_t begin = std::min(cols, t * rows_per_thread), end = std::min(cols, begin + rows_per_thread);
+    for (int64_t b = 0; b < batch; ++b) RowDotProducts(w, k, x + b * k, out + b * ldo, begin, end);
+  }
+  return absl::OkStatus();
+}
 
 // tanh as a clamped rational function (13/6 odd/even polynomials), accurate
 // to a few float ulps; branch-free so that loops over it vectorize.
@@ -179,11 +216,13 @@ class RecurrentKernel : public Kernel {
   absl::Status Compute(KernelContext& ctx) const override;
 
  private:
-  // Runs one direction over time-major data. xw: [S*B, G*H] input
-  // projections with biases added; y: [S, D, B, H] (may be null).
-  absl::Status RunDirection(KernelContext& ctx, int d, bool reverse, int64_t seq, int64_t batch, int64_t H,
+  // Runs one direction over time-major data on at most `threads` threads.
+  // xw: [S*B, G*H] input projections with biases added; y: [S, D, B, H]
+  // (may be null). Directions touch disjoint parts of h, c and y, so two
+  // may run concurrently.
+  absl::Status RunDirection(int threads, int d, bool reverse, int64_t seq, int64_t batch, int64_t H,
                             const std::vector<int64_t>& lens, const float* r, const float* rb, const float* peep,
-                            std::vector<float>& xw, float* h, float* c, float* y) const;
+                            const std::vector<float>& xw, float* h, float* c, float* y) const;
 
   Cell cell_ = Cell::kRnn;
   int gates_ = 1;
@@ -274,27 +313,46 @@ absl::Status RecurrentKernel::Compute(KernelContext& ctx) const {
   }
   const bool want_y = ctx.num_outputs() > 0 && ctx.output_wanted(0);
   std::vector<float> y(want_y ? seq * D * batch * H : 0, 0.0f);
+  // xw[d] = X W[d]^T + Wb[d] (+ Rb[d] where it is a plain sum): one GEMM per
+  // direction over all time steps, on all threads.
+  std::vector<std::vector<float>> xw(D);
   for (int d = 0; d < D; ++d) {
-    const bool reverse = reverse_only_ || d == 1;
     const float* wb = bias + d * 2 * G * H;
     const float* rb = wb + G * H;
-    // xw = X W^T + Wb (+ Rb where it is a plain sum).
-    std::vector<float> xw(seq * batch * G * H);
+    xw[d].resize(seq * batch * G * H);
     for (int64_t i = 0; i < seq * batch; ++i) {
       for (int64_t j = 0; j < G * H; ++j) {
         const bool rb_inside = cell_ == Cell::kGru && j >= 2 * H && linear_before_reset_;
-        xw[i * G * H + j] = wb[j] + (rb_inside ? 0.0f : rb[j]);
+        xw[d][i * G * H + j] = wb[j] + (rb_inside ? 0.0f : rb[j]);
       }
     }
     SetDnnlThreads(DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(seq * batch * G * H * input)));
     BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, seq * batch, G * H, input, 1.0f, xv, input,
-                                    w.data() + d * G * H * input, input, 1.0f, xw.data(), G * H));
-    SetDnnlThreads(DnnlThreadsFor(ctx.num_threads(), 2.0 * static_cast<double>(batch * G * H * H)));
-    BRAID_RETURN_IF_ERROR(RunDirection(ctx, d, reverse, seq, batch, H, lens, r.data() + d * G * H * H, rb,
-                                       has_peep ? peep.data() + d * 3 * H : nullptr, xw, h.data() + d * batch * H,
-                                       cell_ == Cell::kLstm ? c.data() + d * batch * H : nullptr,
-                                       want_y ? y.data() : nullptr));
+                                    w.data() + d * G * H * input, input, 1.0f, xw[d].data(), G * H));
   }
+  // The recurrences: the two directions of a bidirectional layer side by
+  // side when there are threads for both (each then splits its steps over
+  // its share of the threads).
+  const int direction_threads = D == 2 && ctx.num_threads() >= 2 ? 2 : 1;
+  const int step_threads = std::max(1, ctx.num_threads() / direction_threads);
+  absl::Status direction_status[2];
+  auto run_direction = [&](int d) {
+    const float* rb = bias + d * 2 * G * H + G * H;
+    direction_status[d] = RunDirection(step_threads, d, reverse_only_ || d == 1, seq, batch, H, lens,
+                                       r.data() + d * G * H * H, rb, has_peep ? peep.data() + d * 3 * H : nullptr,
+                                       xw[d], h.data() + d * batch * H,
+                                       cell_ == Cell::kLstm ? c.data() + d * batch * H : nullptr,
+                                       want_y ? y.data() : nullptr);
+  };
+  if (direction_threads == 1) {
+    // No enclosing parallel region: a region of one thread would make the
+    // steps' own regions nested ones, which libgomp serves with fresh threads.
+    for (int d = 0; d < D; ++d) run_direction(d);
+  } else {
+#pragma omp parallel for num_threads(direction_threads) schedule(static, 1)
+    for (int d = 0; d < D; ++d) run_direction(d);
+  }
+  for (int d = 0; d < D; ++d) BRAID_RETURN_IF_ERROR(direction_status[d]);
   // Outputs, converted to the input type and layout.
   auto emit = [&](int idx, const std::vector<float>& v, Shape shape) -> absl::Status {
     if (ctx.num_outputs() <= idx || !ctx.output_wanted(idx)) return absl::OkStatus();
@@ -335,9 +393,9 @@ absl::Status RecurrentKernel::Compute(KernelContext& ctx) const {
   return absl::OkStatus();
 }
 
-absl::Status RecurrentKernel::RunDirection(KernelContext& ctx, int d, bool reverse, int64_t seq, int64_t batch,
+absl::Status RecurrentKernel::RunDirection(int threads, int d, bool reverse, int64_t seq, int64_t batch,
                                            int64_t H, const std::vector<int64_t>& lens, const float* r, const float* rb,
-                                           const float* peep, std::vector<float>& xw, float* h, float* c,
+                                           const float* peep, const std::vector<float>& xw, float* h, float* c,
                                            float* y) const {
   const int64_t G = gates_, D = directions_;
   const int na = cell_ == Cell::kRnn ? 1 : cell_ == Cell::kGru ? 2 : 3;
@@ -354,7 +412,7 @@ absl::Status RecurrentKernel::RunDirection(KernelContext& ctx, int d, bool rever
   for (int64_t step = 0; step < max_len; ++step) {
     // Recurrent projection for all rows (inactive rows are ignored).
     const int64_t cols = cell_ == Cell::kGru && !linear_before_reset_ ? 2 * H : G * H;
-    BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, batch, cols, H, 1.0f, h, H, r, H, 0.0f, hr.data(), G * H));
+    BRAID_RETURN_IF_ERROR(RecurrentProjection(threads, h, batch, H, r, cols, hr.data(), G * H));
     if (cell_ == Cell::kGru && !linear_before_reset_) {
       // (r_t * h_prev) Rh^T needs r_t first.
       for (int64_t b = 0; b < batch; ++b) {
@@ -366,8 +424,7 @@ absl::Status RecurrentKernel::RunDirection(KernelContext& ctx, int d, bool rever
         f.Apply(gate.data(), H);
         for (int64_t j = 0; j < H; ++j) tmp[b * H + j] = gate[j] * h[b * H + j];
       }
-      BRAID_RETURN_IF_ERROR(DnnlSgemm(false, true, batch, H, H, 1.0f, tmp.data(), H, r + 2 * H * H, H, 0.0f,
-                                      rh.data(), H));
+      BRAID_RETURN_IF_ERROR(RecurrentProjection(threads, tmp.data(), batch, H, r + 2 * H * H, H, rh.data(), H));
     }
     for (int64_t b = 0; b < batch; ++b) {
       if (step >= lens[b]) continue;
