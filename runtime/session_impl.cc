@@ -100,6 +100,8 @@ absl::StatusOr<NamedValues> SessionImpl::Run(const NamedValues& inputs, const Ru
     absl::Status st = part.executable->Run(part_inputs, part_outputs, context);
     if (!st.ok()) return st;
     stats.peak_memory_bytes = std::max(stats.peak_memory_bytes, part.executable->PeakMemoryBytes());
+    stats.peak_live_bytes = std::max(stats.peak_live_bytes, part.executable->PeakLiveBytes());
+    stats.unshared_intermediate_bytes += part.executable->UnsharedIntermediateBytes();
     if (part_outputs.size() != part.output_names.size()) {
       return absl::InternalError(absl::StrCat("device ", part.device->info().name, " returned ", part_outputs.size(),
                                               " outputs, expected ", part.output_names.size()));

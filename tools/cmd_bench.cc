@@ -59,7 +59,7 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     }
     Progress progress(args->warmup + args->runs);
     std::vector<double> samples;
-    int64_t peak_bytes = 0;
+    int64_t peak_bytes = 0, peak_live_bytes = 0, unshared_bytes = 0;
     for (int i = 0; i < args->warmup + args->runs; ++i) {
       progress.Update(i, i < args->warmup ? "warm-up" : "timed runs");
       RunStats stats;
@@ -76,6 +76,8 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
       if (i >= args->warmup) {
         samples.push_back(ms);
         peak_bytes = std::max(peak_bytes, stats.peak_memory_bytes);
+        peak_live_bytes = std::max(peak_live_bytes, stats.peak_live_bytes);
+        unshared_bytes = std::max(unshared_bytes, stats.unshared_intermediate_bytes);
       }
     }
     progress.Finish();
@@ -103,6 +105,8 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
                             {"min_ms", Percentile(samples, 0)},
                             {"max_ms", Percentile(samples, 100)},
                             {"peak_intermediate_bytes", peak_bytes},
+                            {"peak_live_bytes", peak_live_bytes},
+                            {"unshared_intermediate_bytes", unshared_bytes},
                             {"max_rss_bytes", static_cast<int64_t>(usage.ru_maxrss) * 1024},
                             {"estimated_gflop", static_inputs ? nlohmann::json(gflop) : nlohmann::json()}};
       std::cout << out.dump() << "\n";
@@ -110,7 +114,12 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
       std::cout << args->model << ": median " << median << " ms, p90 " << p90 << " ms, mean " << mean << " ms over "
                 << args->runs << " runs (" << args->warmup << " warm-up), threads "
                 << (args->session.threads ? std::to_string(args->session.threads) : std::string("all")) << "\n";
-      std::cout << "peak intermediate memory " << peak_bytes / 1e6 << " MB, process max RSS "
+      std::cout << "peak intermediate memory " << peak_bytes / 1e6 << " MB";
+      if (peak_live_bytes > 0) {
+        std::cout << " (largest live set " << peak_live_bytes / 1e6 << " MB; without reuse " << unshared_bytes / 1e6
+                  << " MB)";
+      }
+      std::cout << ", process max RSS "
                 << usage.ru_maxrss / 1024.0 << " MB";
       if (static_inputs) {
         std::cout << ", " << gflop << " GFLOP per run (" << gflop * 1e3 / median << " GFLOP/s at the median)";

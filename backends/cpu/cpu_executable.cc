@@ -28,6 +28,7 @@ struct CpuExecutable::Plan {
   std::vector<int64_t> bytes;
   absl::flat_hash_map<int64_t, int> buffer_of;  // step * 1024 + output -> buffer
   int64_t peak_live_bytes = 0;
+  int64_t unshared_bytes = 0;  // sum of every buffer
 
   mutable std::mutex mu;
   mutable std::vector<std::shared_ptr<std::byte>> free_arenas;
@@ -170,7 +171,8 @@ class CpuExecutable::RunState {
       lifetimes.push_back({b.bytes, b.step, b.last_step});
     }
     plan->memory = PlanMemory(lifetimes);
-    plan->peak_live_bytes = PeakLiveBytes(lifetimes);
+    plan->peak_live_bytes = cpu::PeakLiveBytes(lifetimes);
+    for (const BufferLifetime& l : lifetimes) plan->unshared_bytes += l.bytes;
     return plan;
   }
 
@@ -412,6 +414,7 @@ absl::Status CpuExecutable::RunSteps(std::span<const Value> inputs, std::vector<
   if (state.recording()) {
     std::shared_ptr<const Plan> built = state.BuildPlan();
     stats.planned_peak_live_bytes = built->peak_live_bytes;
+    stats.unshared_bytes = built->unshared_bytes;
     std::lock_guard<std::mutex> lock(plans_mutex_);
     constexpr size_t kMaxPlans = 16;
     if (plans_.size() >= kMaxPlans) plans_.erase(plans_.begin());
@@ -419,6 +422,7 @@ absl::Status CpuExecutable::RunSteps(std::span<const Value> inputs, std::vector<
   } else {
     stats.arena_bytes = state.plan()->memory.arena_bytes;
     stats.planned_peak_live_bytes = state.plan()->peak_live_bytes;
+    stats.unshared_bytes = state.plan()->unshared_bytes;
   }
   std::lock_guard<std::mutex> lock(plans_mutex_);
   last_stats_ = stats;

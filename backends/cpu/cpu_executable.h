@@ -34,6 +34,7 @@ struct CpuMemoryStats {
   int64_t arena_bytes = 0;      // planned arena used by the run (0 if unplanned)
   int64_t peak_heap_bytes = 0;  // peak of output buffers taken from the heap
   int64_t planned_peak_live_bytes = 0;  // lower bound: busiest step's live bytes
+  int64_t unshared_bytes = 0;           // every planned buffer, without reuse
 };
 
 class CpuExecutable : public Executable, public SubgraphRunner {
@@ -54,6 +55,8 @@ class CpuExecutable : public Executable, public SubgraphRunner {
 
   CpuMemoryStats last_memory_stats() const;
   int64_t PeakMemoryBytes() const override;
+  int64_t PeakLiveBytes() const override { return last_memory_stats().planned_peak_live_bytes; }
+  int64_t UnsharedIntermediateBytes() const override { return last_memory_stats().unshared_bytes; }
 
  private:
   struct Step;

@@ -37,7 +37,7 @@ OneNode Build(const std::string& op, const std::vector<Shape>& shapes, std::map<
   n.graph = std::make_unique<graph::Graph>();
   graph::Graph& g = *n.graph;
   g.SetOpsetImport("", 17);
-  graph::NodeSpec spec{.name = "n", .op_type = op, .domain = "", .opset = 17};
+  graph::NodeSpec spec{.name = "n", .op_type = op, .domain = "", .opset = 17, .inputs = {}, .outputs = {}, .attributes = {}};
   for (size_t i = 0; i < shapes.size(); ++i) {
     std::string name = "in" + std::to_string(i);
     Tensor t = Random(shapes[i], static_cast<uint32_t>(i + 1));

@@ -77,6 +77,11 @@ class Executable {
   // Bytes of intermediate memory the most recent run used at its peak (0
   // when not tracked). Approximate under concurrent runs.
   virtual int64_t PeakMemoryBytes() const { return 0; }
+  // For executables that plan their memory (0 otherwise), of the most
+  // recent run: the bytes live at its busiest step (a lower bound for any
+  // plan) and the bytes all its intermediates would take without reuse.
+  virtual int64_t PeakLiveBytes() const { return 0; }
+  virtual int64_t UnsharedIntermediateBytes() const { return 0; }
 };
 
 class Device {

@@ -107,6 +107,10 @@ struct PlacementReport {
 struct RunStats {
   double wall_ms = 0;
   int64_t peak_memory_bytes = 0;  // intermediate buffers of the run
+  // Where planned (CPU): the busiest step's live bytes, a lower bound for
+  // peak_memory_bytes, and what the intermediates would take without reuse.
+  int64_t peak_live_bytes = 0;
+  int64_t unshared_intermediate_bytes = 0;
   int64_t copies = 0;             // cross-device copies made
   int64_t copy_bytes = 0;
 };

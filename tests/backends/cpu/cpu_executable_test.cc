@@ -60,6 +60,12 @@ TEST(CpuExecutable, PlannedRunsMatchFirstRun) {
       EXPECT_GT(stats.arena_bytes, 0);
       // Two buffers escape (outputs); the remaining chain needs at most two live 4 KiB buffers.
       EXPECT_LE(stats.arena_bytes, 2 * 4096);
+      // The plan sits between the busiest step's live bytes and no reuse at all.
+      EXPECT_GT(stats.planned_peak_live_bytes, 0);
+      EXPECT_LE(stats.planned_peak_live_bytes, stats.arena_bytes);
+      EXPECT_GE(stats.unshared_bytes, stats.arena_bytes);
+      EXPECT_EQ((*exe)->PeakLiveBytes(), stats.planned_peak_live_bytes);
+      EXPECT_EQ((*exe)->UnsharedIntermediateBytes(), stats.unshared_bytes);
     }
   }
 }
