@@ -13,6 +13,7 @@
 #   --runs N            timed runs per process (default 20)
 #   --warmup N          warm-up runs per process (default 3)
 #   --raw FILE          also write every measurement as JSON lines to FILE
+#   --plot FILE         also draw the braid/ORT ratios as an SVG bar chart
 #   --no-reference      do not write missing ORT reference outputs
 #
 # Each round runs, for every thread count, Braid and ORT as separate
@@ -40,6 +41,7 @@ rounds=3
 runs=20
 warmup=3
 raw_out=""
+plot_out=""
 write_reference=1
 
 die() { echo "run_peer_comparison.sh: $*" >&2; exit 1; }
@@ -53,8 +55,9 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --raw) raw_out="$2"; shift 2 ;;
+    --plot) plot_out="$2"; shift 2 ;;
     --no-reference) write_reference=0; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -184,6 +187,9 @@ for m in $models; do
 done
 
 [[ -n "$raw_out" ]] && cp "$results" "$raw_out"
+if [[ -n "$plot_out" && -n "$braid" ]]; then
+  "$python" "$here/plot_peer_comparison.py" "$results" "$plot_out" || echo "note: no plot written" >&2
+fi
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 ort_version="$(cd "$here/ort" && node -p "require('onnxruntime-node').env.versions.node")"
