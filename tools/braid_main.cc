@@ -7,6 +7,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"braid — inference runtime for mixed AMD/NVIDIA GPU fleets"};
+  app.set_version_flag("--version", "braid " BRAID_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
   braid::tools::RegisterRunCommand(app, exit_code);
