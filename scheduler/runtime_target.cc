@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scheduler/batch_stacking.h"
+
 namespace braid::scheduler {
 namespace {
 
@@ -43,11 +45,13 @@ absl::StatusOr<std::unique_ptr<RuntimeTarget>> RuntimeTarget::Create(
   info.launch_overhead_us = device.launch_overhead_us;
   info.busy_watts = options.busy_watts;
   info.max_concurrent_batches = std::max(options.workers, 1);
-  return std::unique_ptr<RuntimeTarget>(new RuntimeTarget(std::move(info), std::move(sessions), options.workers));
+  return std::unique_ptr<RuntimeTarget>(
+      new RuntimeTarget(std::move(info), std::move(sessions), options.workers, options.stack_batches));
 }
 
-RuntimeTarget::RuntimeTarget(TargetInfo info, std::vector<std::pair<std::string, Session*>> sessions, int workers)
-    : info_(std::move(info)), sessions_(std::move(sessions)) {
+RuntimeTarget::RuntimeTarget(TargetInfo info, std::vector<std::pair<std::string, Session*>> sessions, int workers,
+                             bool stack_batches)
+    : info_(std::move(info)), sessions_(std::move(sessions)), stack_batches_(stack_batches) {
   for (int i = 0; i < std::max(workers, 1); ++i) workers_.emplace_back([this] { Work(); });
 }
 
@@ -90,12 +94,36 @@ int64_t RuntimeTarget::requests_run() const {
   return requests_run_;
 }
 
+int64_t RuntimeTarget::stacked_batches_run() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stacked_batches_run_;
+}
+
+std::optional<BatchResult> RuntimeTarget::RunStacked(Session& session, const BatchJob& job) {
+  std::optional<StackedBatch> stacked = StackAlongBatch(job.inputs, session.inputs());
+  if (!stacked) return std::nullopt;
+  RunOptions run_options;
+  run_options.cancelled = job.cancelled.get();
+  absl::StatusOr<NamedValues> out = session.Run(stacked->inputs, run_options);
+  if (!out.ok()) return std::nullopt;
+  absl::StatusOr<std::vector<NamedValues>> items = SplitAlongBatch(*out, stacked->item_sizes);
+  if (!items.ok()) return std::nullopt;
+  BatchResult result;
+  for (NamedValues& item : *items) result.outputs.push_back(std::move(item));
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stacked_batches_run_;
+  return result;
+}
+
 BatchResult RuntimeTarget::RunBatch(const BatchJob& job) {
   BatchResult result;
   Session* session = SessionFor(job.model);
   if (session == nullptr) {
     result.status = absl::UnavailableError("model '" + job.model + "' is not loaded on " + info_.name);
     return result;
+  }
+  if (stack_batches_ && !(job.cancelled && job.cancelled->load())) {
+    if (std::optional<BatchResult> stacked = RunStacked(*session, job)) return *std::move(stacked);
   }
   bool all_device_errors = !job.inputs.empty();
   absl::Status first_error;

@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -23,11 +24,16 @@ struct RuntimeTargetOptions {
   std::string name;         // empty = the device's name
   double busy_watts = 0;    // board power estimate, for energy reports
   int workers = 1;          // batches run at once (each on its own thread)
+  // Run a batch as one Session::Run with its inputs stacked along
+  // dimension 0, where the model and the inputs allow it (see
+  // batch_stacking.h); otherwise, or when that run fails, one run per request.
+  bool stack_batches = true;
 };
 
-// Each batch runs its requests one after another through Session::Run on a
-// worker thread owned by the target (so a slow device never blocks the
-// scheduler). Per-request errors (bad inputs) answer that request; a batch
+// Each batch runs on a worker thread owned by the target (so a slow device
+// never blocks the scheduler): as one Session::Run over the stacked inputs
+// when the batch can be stacked, else its requests one after another.
+// Per-request errors (bad inputs) answer that request; a batch
 // whose every request failed with a device-class error (Unavailable,
 // Internal, Unknown, DataLoss, Aborted) is reported as a device failure so
 // the scheduler fails over. Thread-safe. Sessions are borrowed and must
@@ -47,20 +53,28 @@ class RuntimeTarget final : public ExecutionTarget {
   void StartBatch(BatchJob job, BatchDone done) override;
 
   int64_t requests_run() const;
+  // Batches that ran as one stacked Session::Run.
+  int64_t stacked_batches_run() const;
 
  private:
-  RuntimeTarget(TargetInfo info, std::vector<std::pair<std::string, Session*>> sessions, int workers);
+  RuntimeTarget(TargetInfo info, std::vector<std::pair<std::string, Session*>> sessions, int workers,
+                bool stack_batches);
   void Work();
   Session* SessionFor(std::string_view model) const;
   BatchResult RunBatch(const BatchJob& job);
+  // The batch as one stacked run; nullopt when it cannot be stacked or that
+  // run fails (the caller then runs the requests one by one).
+  std::optional<BatchResult> RunStacked(Session& session, const BatchJob& job);
 
   const TargetInfo info_;
   const std::vector<std::pair<std::string, Session*>> sessions_;
+  const bool stack_batches_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<BatchJob, BatchDone>> queue_;  // guarded by mu_
   bool stop_ = false;                                 // guarded by mu_
   int64_t requests_run_ = 0;                          // guarded by mu_
+  int64_t stacked_batches_run_ = 0;                   // guarded by mu_
   std::vector<std::thread> workers_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <future>
 
@@ -88,6 +89,8 @@ TEST(RuntimeTargetTest, RealRequestsOnCpuAndEmulatedDevices) {
   for (size_t d = 0; d < targets.size(); ++d) {
     EXPECT_GT(served[d], 0) << device_names[d];
     EXPECT_EQ(targets[d]->requests_run(), served[d]);
+    // The Add model's dimensions are all fixed: nothing to stack.
+    EXPECT_EQ(targets[d]->stacked_batches_run(), 0) << device_names[d];
   }
 
   // A bad input is that request's answer, not a device failure.
@@ -99,6 +102,53 @@ TEST(RuntimeTargetTest, RealRequestsOnCpuAndEmulatedDevices) {
   EXPECT_NE(resp.status.code(), absl::StatusCode::kUnavailable) << resp.status;
   for (const DeviceStatus& d : scheduler->Devices()) EXPECT_EQ(d.circuit, CircuitState::kClosed) << d.name;
   scheduler.reset();
+}
+
+// A real classifier whose batch dimension is symbolic: a batch of three
+// requests runs as one stacked Session::Run, and each request gets the
+// answer it would have got alone.
+TEST(RuntimeTargetTest, StacksABatchIntoOneRunWhenTheModelHasABatchDimension) {
+  const std::string path = std::string(BRAID_SOURCE_DIR) + "/models/ppocr_mobile_v2_cls/model.onnx";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is missing";
+  auto runtime = Runtime::Create();
+  ASSERT_TRUE(runtime.ok()) << runtime.status();
+  auto model = (*runtime)->LoadModel(path);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto session = (*runtime)->CreateSession(**model, SessionOptions{});
+  ASSERT_TRUE(session.ok()) << session.status();
+  const std::string input_name = (*session)->inputs().at(0).name;
+  auto image = [](int request) {
+    std::vector<float> v(3 * 48 * 192);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = std::sin(0.01f * static_cast<float>(i) + static_cast<float>(request));
+    return Tensor::FromVector(v, {1, 3, 48, 192});
+  };
+  BatchJob job;
+  job.model = "cls";
+  for (int r = 0; r < 3; ++r) job.inputs.push_back({{input_name, Value(image(r))}});
+
+  DeviceInfo cpu;
+  cpu.name = "cpu";
+  auto target = RuntimeTarget::Create(cpu, {{"cls", session->get()}});
+  ASSERT_TRUE(target.ok()) << target.status();
+  std::promise<BatchResult> done;
+  (*target)->StartBatch(job, [&done](BatchResult r) { done.set_value(std::move(r)); });
+  const BatchResult result = done.get_future().get();
+  ASSERT_TRUE(result.status.ok()) << result.status;
+  ASSERT_EQ(result.outputs.size(), 3u);
+  EXPECT_EQ((*target)->stacked_batches_run(), 1);
+  EXPECT_EQ((*target)->requests_run(), 3);
+  for (int r = 0; r < 3; ++r) {
+    ASSERT_TRUE(result.outputs[r].ok()) << result.outputs[r].status();
+    absl::StatusOr<NamedValues> alone = (*session)->Run(job.inputs[r]);
+    ASSERT_TRUE(alone.ok()) << alone.status();
+    ASSERT_EQ(result.outputs[r]->size(), alone->size());
+    const Tensor& got = (*result.outputs[r])[0].second.tensor();
+    const Tensor& want = (*alone)[0].second.tensor();
+    ASSERT_EQ(got.shape(), want.shape()) << "request " << r;
+    for (int64_t k = 0; k < want.num_elements(); ++k) {
+      EXPECT_NEAR(got.values<float>()[k], want.values<float>()[k], 1e-5) << "request " << r << " element " << k;
+    }
+  }
 }
 
 TEST(RuntimeTargetTest, RejectsBadConstruction) {
