@@ -5,68 +5,32 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_executable.h"
-#include "backends/cpu/kernel_registry.h"
+#include "bench/cpu/kernel_bench_harness.h"
 #include "benchmark/benchmark.h"
 #include "graph/graph.h"
 
 namespace braid::backends::cpu {
 namespace {
 
-Tensor Random(const Shape& shape, uint32_t seed) {
-  Tensor t = Tensor::Create(DataType::kFloat32, shape).value();
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-4.0f, 4.0f);
-  for (float& v : t.mutable_values<float>()) v = dist(rng);
-  return t;
-}
-
-struct OneNode {
-  std::unique_ptr<graph::Graph> graph;
-  std::unique_ptr<CpuExecutable> exe;
-  std::vector<Value> inputs;
-};
-
+// One node reading random graph inputs of `shapes` (values in [-4, 4), seeds 1, 2, ...).
 OneNode Build(const std::string& op, const std::vector<Shape>& shapes, std::map<std::string, graph::Attribute> attrs,
               int threads) {
-  OneNode n;
-  n.graph = std::make_unique<graph::Graph>();
-  graph::Graph& g = *n.graph;
-  g.SetOpsetImport("", 17);
-  graph::NodeSpec spec{.name = "n", .op_type = op, .domain = "", .opset = 17, .inputs = {}, .outputs = {}, .attributes = {}};
+  std::vector<BenchInput> inputs;
   for (size_t i = 0; i < shapes.size(); ++i) {
-    std::string name = "in" + std::to_string(i);
-    Tensor t = Random(shapes[i], static_cast<uint32_t>(i + 1));
-    (void)g.AddInput(name, graph::ValueType::Tensor(DataType::kFloat32, graph::ToSymbolic(t.shape()))).value();
-    n.inputs.emplace_back(t);
-    spec.inputs.push_back(name);
+    inputs.push_back({RandomFloats(shapes[i], static_cast<uint32_t>(i + 1), -4.0f, 4.0f), false});
   }
-  spec.outputs = {"y"};
-  spec.attributes = std::move(attrs);
-  graph::Node* node = g.AddNode(spec).value();
-  (void)g.AddOutput(node->output(0));
-  n.exe = CpuExecutable::Create(g, CpuKernelRegistry(), std::make_shared<const ThreadPool>(threads)).value();
-  return n;
+  return BuildOneNode(op, "", std::move(inputs), std::move(attrs), threads);
 }
 
 void Run(benchmark::State& state, const std::string& op, const std::vector<Shape>& shapes,
          std::map<std::string, graph::Attribute> attrs = {}) {
   OneNode n = Build(op, shapes, std::move(attrs), static_cast<int>(state.range(0)));
   std::vector<Value> out;
-  absl::Status st = n.exe->Run(n.inputs, out, RunContext{});
-  if (!st.ok()) {
-    state.SkipWithError(std::string(st.message()).c_str());
-    return;
-  }
-  for (auto _ : state) {
-    out.clear();
-    st = n.exe->Run(n.inputs, out, RunContext{});
-    benchmark::DoNotOptimize(out);
-  }
+  if (!WarmUp(state, n, out)) return;
+  TimeRuns(state, n);
   state.SetItemsProcessed(state.iterations() * n.inputs[0].tensor().num_elements());
 }
 
@@ -92,7 +56,7 @@ void BM_AddRowBroadcast(benchmark::State& s) { Run(s, "Add", {{kRows, kCols}, {k
 // Scalar libm loops over the same element count, single-threaded.
 template <float (*kFn)(float)>
 void BM_ScalarLoop(benchmark::State& state) {
-  Tensor x = Random({kRows, kCols}, 1);
+  Tensor x = RandomFloats({kRows, kCols}, 1, -4.0f, 4.0f);
   std::vector<float> y(static_cast<size_t>(x.num_elements()));
   const float* px = x.data<float>();
   for (auto _ : state) {

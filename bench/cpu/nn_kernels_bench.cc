@@ -4,31 +4,15 @@
 // Reports GFLOP/s; the benchmark argument is the intra-op thread count.
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_executable.h"
-#include "backends/cpu/kernel_registry.h"
+#include "bench/cpu/kernel_bench_harness.h"
 #include "benchmark/benchmark.h"
 #include "graph/graph.h"
 
 namespace braid::backends::cpu {
 namespace {
-
-Tensor Random(const Shape& shape, uint32_t seed) {
-  Tensor t = Tensor::Create(DataType::kFloat32, shape).value();
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (float& v : t.mutable_values<float>()) v = dist(rng);
-  return t;
-}
-
-struct OneNode {
-  std::unique_ptr<graph::Graph> graph;
-  std::unique_ptr<CpuExecutable> exe;
-  std::vector<Value> inputs;
-};
 
 struct In {
   Shape shape;
@@ -37,51 +21,19 @@ struct In {
 In X(Shape s) { return {std::move(s), false}; }
 In W(Shape s) { return {std::move(s), true}; }
 
-// One node with the given inputs, in order.
+// One node with the given inputs, in order (random values, seeds 1, 2, ...).
 OneNode Build(const std::string& op, const std::string& domain, const std::vector<In>& ins,
               std::map<std::string, graph::Attribute> attrs, int threads) {
-  OneNode n;
-  n.graph = std::make_unique<graph::Graph>();
-  graph::Graph& g = *n.graph;
-  g.SetOpsetImport("", 17);
-  if (!domain.empty()) g.SetOpsetImport(domain, 1);
-  graph::NodeSpec spec;
-  spec.name = "n";
-  spec.op_type = op;
-  spec.domain = domain;
-  spec.opset = domain.empty() ? 17 : 1;
+  std::vector<BenchInput> inputs;
   uint32_t seed = 1;
-  for (size_t i = 0; i < ins.size(); ++i) {
-    std::string name = "in" + std::to_string(i);
-    Tensor t = Random(ins[i].shape, seed++);
-    if (ins[i].constant) {
-      (void)g.AddInitializer(name, std::make_shared<const Tensor>(t)).value();
-    } else {
-      (void)g.AddInput(name, graph::ValueType::Tensor(DataType::kFloat32, graph::ToSymbolic(t.shape()))).value();
-      n.inputs.emplace_back(t);
-    }
-    spec.inputs.push_back(name);
-  }
-  spec.outputs = {"y"};
-  spec.attributes = std::move(attrs);
-  graph::Node* node = g.AddNode(spec).value();
-  (void)g.AddOutput(node->output(0));
-  n.exe = CpuExecutable::Create(g, CpuKernelRegistry(), std::make_shared<const ThreadPool>(threads)).value();
-  return n;
+  for (const In& in : ins) inputs.push_back({RandomFloats(in.shape, seed++), in.constant});
+  return BuildOneNode(op, domain, std::move(inputs), std::move(attrs), threads);
 }
 
 void RunLoop(benchmark::State& state, OneNode& n, double flops) {
   std::vector<Value> out;
-  absl::Status st = n.exe->Run(n.inputs, out, RunContext{});  // warm-up: primitive creation
-  if (!st.ok()) {
-    state.SkipWithError(std::string(st.message()).c_str());
-    return;
-  }
-  for (auto _ : state) {
-    out.clear();
-    st = n.exe->Run(n.inputs, out, RunContext{});
-    benchmark::DoNotOptimize(out);
-  }
+  if (!WarmUp(state, n, out)) return;  // warm-up: primitive creation
+  TimeRuns(state, n);
   state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 

@@ -11,72 +11,28 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_executable.h"
-#include "backends/cpu/kernel_registry.h"
+#include "bench/cpu/kernel_bench_harness.h"
 #include "benchmark/benchmark.h"
 #include "graph/graph.h"
 
 namespace braid::backends::cpu {
 namespace {
 
-Tensor Random(const Shape& shape, uint32_t seed) {
-  Tensor t = Tensor::Create(DataType::kFloat32, shape).value();
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (float& v : t.mutable_values<float>()) v = dist(rng);
-  return t;
-}
+Tensor Random(const Shape& shape, uint32_t seed) { return RandomFloats(shape, seed); }
 
-struct In {
-  Tensor tensor;
-  bool constant;  // initializer rather than graph input
-};
-
-struct OneNode {
-  std::unique_ptr<graph::Graph> graph;
-  std::unique_ptr<CpuExecutable> exe;
-  std::vector<Value> inputs;
-};
+using In = BenchInput;
 
 OneNode Build(const std::string& op, std::vector<In> ins, std::map<std::string, graph::Attribute> attrs,
               int threads) {
-  OneNode n;
-  n.graph = std::make_unique<graph::Graph>();
-  graph::Graph& g = *n.graph;
-  g.SetOpsetImport("", 17);
-  graph::NodeSpec spec{.name = "n", .op_type = op, .domain = "", .opset = 17, .inputs = {}, .outputs = {"y"},
-                       .attributes = std::move(attrs)};
-  for (size_t i = 0; i < ins.size(); ++i) {
-    std::string name = "in" + std::to_string(i);
-    if (ins[i].constant) {
-      (void)g.AddInitializer(name, std::make_shared<const Tensor>(ins[i].tensor)).value();
-    } else {
-      const Tensor& t = ins[i].tensor;
-      (void)g.AddInput(name, graph::ValueType::Tensor(t.dtype(), graph::ToSymbolic(t.shape()))).value();
-      n.inputs.emplace_back(t);
-    }
-    spec.inputs.push_back(name);
-  }
-  graph::Node* node = g.AddNode(spec).value();
-  (void)g.AddOutput(node->output(0));
-  n.exe = CpuExecutable::Create(g, CpuKernelRegistry(), std::make_shared<const ThreadPool>(threads)).value();
-  return n;
+  return BuildOneNode(op, "", std::move(ins), std::move(attrs), threads);
 }
 
 // Times runs of `n`; bytes = input bytes read + output bytes written.
 void RunLoop(benchmark::State& state, OneNode& n) {
   std::vector<Value> out;
-  absl::Status st = n.exe->Run(n.inputs, out, RunContext{});
-  if (!st.ok()) {
-    state.SkipWithError(std::string(st.message()).c_str());
-    return;
-  }
+  if (!WarmUp(state, n, out)) return;
   const int64_t bytes = static_cast<int64_t>(out[0].tensor().byte_size()) * 2;
-  for (auto _ : state) {
-    out.clear();
-    st = n.exe->Run(n.inputs, out, RunContext{});
-    benchmark::DoNotOptimize(out);
-  }
+  TimeRuns(state, n);
   state.SetBytesProcessed(state.iterations() * bytes);
 }
 
